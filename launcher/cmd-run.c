@@ -1,0 +1,216 @@
+/*
+ * cmd-run.c: "fullprof [run] [OPTIONS] SCRIPT|-m MODULE|-c CODE [ARGS...]":
+ * option parsing with getopt_long. The leading '+' stops parsing at the
+ * script name, and -m/-c end it too, so the program's own arguments reach
+ * it untouched.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <Python.h>
+
+#include "command.h"
+#include "report.h"
+#include "run.h"
+
+#define RUN_USAGE \
+	"fullprof [run] [OPTIONS] SCRIPT [ARGS...]\n" \
+	"       fullprof [run] [OPTIONS] -m MODULE [ARGS...]\n" \
+	"       fullprof [run] [OPTIONS] -c CODE [ARGS...]"
+
+/* Prints the full help to stdout. */
+static void
+print_help(void)
+{
+	printf("usage: %s\n\n", RUN_USAGE);
+	fputs(
+"Runs a Python program exactly as python3 would (same sys.argv, stdin,\n"
+"stdout and exit status) and, when it ends, prints a profile of every\n"
+"function it ran to standard error. Coroutines and generators count one\n"
+"call per activation, and their time suspended at await/yield is shown.\n"
+"\n"
+"Options:\n"
+"  -t, --timer=TIMER    what to measure: wall (default, includes time\n"
+"                       suspended), cpu (CPU time of each thread) or\n"
+"                       process (CPU time of the whole process)\n"
+"  -f, --format=FORMAT  table or json; the format of the -o file (default:\n"
+"                       json for a .json name, else table), and without -o\n"
+"                       the format printed to standard error\n"
+"  -o, --output=FILE    also write the profile to FILE ('-' for standard\n"
+"                       output); written safely, never half-written\n"
+"      --sort=KEY       order the table by total (default), own, calls,\n"
+"                       mean, max or name\n"
+"      --limit=N        show at most N rows in the table (default 30; 0\n"
+"                       shows all); files always get every row\n"
+"      --builtins       give C functions such as time.sleep rows of their\n"
+"                       own, named as cProfile names them (slower)\n"
+"  -q, --quiet          do not print the table to standard error\n"
+"  -m MODULE            run a library module as a script, like python3 -m\n"
+"  -c CODE              run the code in CODE, like python3 -c\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show fullprof's version and the embedded Python's\n"
+"\n"
+"Columns: calls (recursive/total when they differ), own (time in the\n"
+"function itself), total (inclusive, including time suspended), suspended,\n"
+"and min/mean/max per activation.\n"
+"\n"
+"Exit status: the program's own; 2 for a bad command line; 73 when the\n"
+"program succeeded but an output file could not be written.\n"
+"See fullprof(1) for details.\n", stdout);
+}
+
+/* Parses a timer name into *kind; returns 0 or -1. */
+static int
+parse_timer(const char *s, fp_timer_kind_t *kind)
+{
+	if (strcmp(s, "wall") == 0)
+		*kind = FP_TIMER_WALL;
+	else if (strcmp(s, "cpu") == 0)
+		*kind = FP_TIMER_CPU;
+	else if (strcmp(s, "process") == 0)
+		*kind = FP_TIMER_PROCESS;
+	else
+		return -1;
+	return 0;
+}
+
+/* Parses a row limit (a whole number >= 0); returns 0 or -1. */
+static int
+parse_limit(const char *s, size_t *limit)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > (unsigned long long)INT_MAX)
+		return -1;
+	*limit = (size_t)v;
+	return 0;
+}
+
+/* Returns the format a file name implies. */
+static const char *
+format_for_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
+		return "json";
+	return "table";
+}
+
+/* Parses "run" options and runs the program. */
+static int
+cmd_run_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "timer", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "sort", required_argument, NULL, 'S' },
+		{ "limit", required_argument, NULL, 'L' },
+		{ "builtins", no_argument, NULL, 'B' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run_options ro;
+	int c, done = 0;
+
+	memset(&ro, 0, sizeof ro);
+	ro.timer = FP_TIMER_WALL;
+	ro.sort = FP__SORT_TOTAL;
+	ro.limit = 30;
+	ro.kind = RUN_SCRIPT;
+	opterr = 0;
+	optind = 1;
+	while (!done && (c = getopt_long(argc, argv, "+:t:f:o:qhVm:c:",
+	    longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_timer(optarg, &ro.timer) != 0)
+				return fp_usage_error("unknown timer '%s' (choose "
+				    "wall, cpu or process)", optarg);
+			break;
+		case 'f':
+			if (!fp__format_known(optarg))
+				return fp_usage_error("unknown format '%s' "
+				    "(choose table or json)", optarg);
+			ro.format = optarg;
+			ro.format_given = 1;
+			break;
+		case 'o':
+			if (optarg[0] == '\0')
+				return fp_usage_error("empty output file name");
+			ro.output = optarg;
+			break;
+		case 'S':
+			if (fp__sort_key_parse(optarg, &ro.sort) != 0)
+				return fp_usage_error("unknown sort key '%s' "
+				    "(choose total, own, calls, mean, max or "
+				    "name)", optarg);
+			break;
+		case 'L':
+			if (parse_limit(optarg, &ro.limit) != 0)
+				return fp_usage_error("invalid limit '%s' (a "
+				    "whole number of rows, 0 for all)", optarg);
+			break;
+		case 'B':
+			ro.builtins = 1;
+			break;
+		case 'q':
+			ro.quiet = 1;
+			break;
+		case 'h':
+			print_help();
+			return 0;
+		case 'V':
+			printf("fullprof %s (Python %.*s)\n", FP_VERSION,
+			    (int)strcspn(Py_GetVersion(), " "), Py_GetVersion());
+			return 0;
+		case 'm':
+		case 'c':
+			ro.kind = c == 'm' ? RUN_MODULE : RUN_COMMAND;
+			ro.target = optarg;
+			done = 1;
+			break;
+		case ':':
+			if (optopt == 0)
+				return fp_usage_error("option '%s' needs a value",
+				    argv[optind - 1]);
+			return fp_usage_error("option '-%c' needs a value",
+			    optopt);
+		default:
+			if (optopt != 0)
+				return fp_usage_error("unknown option '-%c'",
+				    optopt);
+			return fp_usage_error("unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (ro.target == NULL) {
+		if (optind >= argc)
+			return fp_usage_error("no program to run (give a "
+			    "SCRIPT, -m MODULE or -c CODE)");
+		ro.target = argv[optind++];
+	}
+	ro.nargs = argc - optind;
+	ro.args = argv + optind;
+	if (ro.format == NULL)
+		ro.format = ro.output ? format_for_path(ro.output) : "table";
+	return fp_launch(&ro);
+}
+
+const struct fp_cmd_entry fp_cmd_run_entry = {
+	"run", RUN_USAGE, cmd_run_exec
+};

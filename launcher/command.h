@@ -1,0 +1,24 @@
+/*
+ * command.h: the subcommand table of the fullprof executable, tmux-style.
+ */
+#ifndef FP_COMMAND_H
+#define FP_COMMAND_H
+
+/* Exit statuses of fullprof itself (the profiled program's own status is
+ * passed through otherwise). */
+#define FP_EXIT_USAGE 2		/* bad command line */
+#define FP_EXIT_CANTCREAT 73	/* sysexits EX_CANTCREAT: an output failed */
+
+struct fp_cmd_entry {
+	const char *name;
+	const char *usage;	/* one line per form, without "usage: " */
+	int (*exec)(int argc, char **argv);
+};
+
+extern const struct fp_cmd_entry fp_cmd_run_entry;
+
+/* Prints "fullprof: MESSAGE" and a pointer to --help to stderr, and returns
+ * FP_EXIT_USAGE. */
+int fp_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* FP_COMMAND_H */

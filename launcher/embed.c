@@ -1,0 +1,169 @@
+/*
+ * embed.c: runs the program in an embedded CPython configured as python3
+ * would configure itself (PyConfig + Py_InitializeFromConfig + Py_RunMain),
+ * with the profiler started after initialisation and before the first line
+ * of user code.
+ */
+#include "config.h"
+
+#include <Python.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "pyfunc.h"
+#include "run.h"
+
+/* Returns the interpreter path python3 itself would be: the virtualenv's
+ * python when VIRTUAL_ENV names one (so its packages are importable),
+ * else the python fullprof was built against. */
+static const char *
+interpreter_path(char *buf, size_t size)
+{
+	const char *venv = getenv("VIRTUAL_ENV");
+	static const char *const names[] = { "python3", "python" };
+	size_t i;
+
+	if (venv != NULL && venv[0] != '\0') {
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			snprintf(buf, size, "%s/bin/%s", venv, names[i]);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return FP_PYTHON_EXECUTABLE;
+}
+
+/* Exits like python3 does when the configuration cannot be applied. */
+static void
+check_status(PyStatus status, PyConfig *config)
+{
+	if (!PyStatus_Exception(status))
+		return;
+	PyConfig_Clear(config);
+	Py_ExitStatusException(status);
+}
+
+/* Returns the directory of the standard library (that of os.py) as a new
+ * string, or NULL. */
+static char *
+stdlib_dir(void)
+{
+	PyObject *os = PyImport_ImportModule("os"), *file = NULL, *b = NULL;
+	char *dir = NULL, *slash;
+
+	if (os != NULL)
+		file = PyObject_GetAttrString(os, "__file__");
+	if (file != NULL && PyUnicode_Check(file))
+		b = PyUnicode_EncodeFSDefault(file);
+	if (b != NULL) {
+		dir = strdup(PyBytes_AS_STRING(b));
+		if (dir != NULL && (slash = strrchr(dir, '/')) != NULL)
+			*slash = '\0';
+	}
+	Py_XDECREF(b);
+	Py_XDECREF(file);
+	Py_XDECREF(os);
+	PyErr_Clear();
+	return dir;
+}
+
+/* Hides the start-up machinery of python3 itself from the report: runpy
+ * (which runs -m modules) and the thread-joining code run at exit. */
+static void
+hide_startup_frames(const char *stdlib)
+{
+	char path[PATH_MAX];
+
+	if (stdlib == NULL)
+		return;
+	snprintf(path, sizeof path, "%s/runpy.py", stdlib);
+	fp__pyfunc_hide(path, NULL);
+	snprintf(path, sizeof path, "%s/threading.py", stdlib);
+	fp__pyfunc_hide(path, "_shutdown");
+}
+
+/* Runs the program under the profiler and returns fullprof's exit status. */
+int
+fp_launch(const struct run_options *ro)
+{
+	PyConfig config;
+	PyStatus status;
+	char pybuf[PATH_MAX], cwd[PATH_MAX], **argv;
+	char *stdlib;
+	fp_options_t opts;
+	fp_profile_t *profile;
+	int i, n = 0, exitcode, rc;
+
+	argv = calloc((size_t)ro->nargs + 2, sizeof *argv);
+	if (argv == NULL) {
+		fputs("fullprof: out of memory\n", stderr);
+		return 1;
+	}
+	switch (ro->kind) {
+	case RUN_SCRIPT: argv[n++] = (char *)ro->target; break;
+	case RUN_MODULE: argv[n++] = "-m"; break;
+	case RUN_COMMAND: argv[n++] = "-c"; break;
+	}
+	for (i = 0; i < ro->nargs; i++)
+		argv[n++] = ro->args[i];
+
+	PyConfig_InitPythonConfig(&config);
+	config.parse_argv = 0;
+	status = PyConfig_SetBytesString(&config, &config.program_name,
+	    interpreter_path(pybuf, sizeof pybuf));
+	check_status(status, &config);
+	status = PyConfig_SetBytesArgv(&config, n, argv);
+	check_status(status, &config);
+	free(argv);
+	if (ro->kind == RUN_SCRIPT) {
+		status = PyConfig_SetBytesString(&config, &config.run_filename,
+		    ro->target);
+	} else if (ro->kind == RUN_MODULE) {
+		status = PyConfig_SetBytesString(&config, &config.run_module,
+		    ro->target);
+	} else {
+		char *code = malloc(strlen(ro->target) + 2);
+
+		if (code == NULL) {
+			fputs("fullprof: out of memory\n", stderr);
+			return 1;
+		}
+		sprintf(code, "%s\n", ro->target);
+		status = PyConfig_SetBytesString(&config, &config.run_command,
+		    code);
+		free(code);
+	}
+	check_status(status, &config);
+	status = Py_InitializeFromConfig(&config);
+	check_status(status, &config);
+	PyConfig_Clear(&config);
+
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		cwd[0] = '\0';
+	fp__pyfunc_set_cwd(cwd);
+	stdlib = stdlib_dir();
+	hide_startup_frames(stdlib);
+
+	fp_options_init(&opts);
+	opts.timer = ro->timer;
+	opts.builtins = ro->builtins;
+	profile = fp_profile_new(&opts);
+	if (profile == NULL || (rc = fp_profile_start(profile)) != FP_OK) {
+		fprintf(stderr, "fullprof: cannot start profiling: %s\n",
+		    profile ? fp_strerror(rc) : "out of memory");
+		return 1;
+	}
+	fp_exit_report_arm(profile, ro, cwd, stdlib);
+	exitcode = Py_RunMain();
+	rc = fp_exit_report_finish();
+	free(stdlib);
+	if (fp_exit_report_terminated())
+		return 128 + 15;	/* not reached: the watcher re-raised */
+	if (rc != 0 && exitcode == 0)
+		return FP_EXIT_CANTCREAT;
+	return exitcode;
+}

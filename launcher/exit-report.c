@@ -1,0 +1,230 @@
+/*
+ * exit-report.c: the report written when the program ends, however it
+ * ends. A normal end, sys.exit() and an uncaught exception come back
+ * through Py_RunMain; Ctrl-C (KeyboardInterrupt) makes Py_RunMain kill
+ * the process with SIGINT after finalising, so the report is written from
+ * a Py_AtExit callback at the end of finalisation. SIGTERM, which python3
+ * does not catch, is caught by a handler that wakes a watcher thread; the
+ * watcher takes the GIL, writes the report and ends the process by SIGTERM
+ * as python3 would have ended. Everything is written by C to file
+ * descriptors: never through Python's print or sys.stderr.
+ */
+#include "config.h"
+
+#include <Python.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "outfile.h"
+#include "profile.h"
+#include "run.h"
+
+static fp_profile_t *profile;
+static struct run_options options;
+static char *cwd_copy, *stdlib_copy;
+static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
+static int finished, finish_status;
+static int term_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t term_received;
+static pid_t owner_pid;
+
+/* Returns non-zero while the interpreter is being finalised. */
+static int
+python_finalizing(void)
+{
+#if PY_VERSION_HEX >= 0x030d0000
+	return Py_IsFinalizing();
+#else
+	return _Py_IsFinalizing();
+#endif
+}
+
+/* Writes a line about a failed output to stderr. */
+static void
+report_output_error(const char *path, int rc, int sys_errno)
+{
+	char line[4200];
+
+	snprintf(line, sizeof line, "fullprof: cannot write %s: %s\n", path,
+	    rc == FP_ERR_IO ? strerror(sys_errno) : fp_strerror(rc));
+	fp__write_all(STDERR_FILENO, line, strlen(line));
+}
+
+/* Stops the profile and writes the outputs; returns 0 or -1. Called once. */
+static int
+write_outputs(void)
+{
+	fp__table_opts_t o = { options.sort, options.limit, cwd_copy, stdlib_copy };
+	int rc, sys_errno, failed = 0;
+	const char *stderr_format = "table";
+
+	fp_profile_stop(profile);
+	if (options.output != NULL) {
+		rc = fp__profile_write(profile, options.format, options.output,
+		    &o, &sys_errno);
+		if (rc != FP_OK) {
+			report_output_error(options.output, rc, sys_errno);
+			failed = 1;
+		}
+	} else if (options.format_given) {
+		stderr_format = options.format;
+	}
+	if (!options.quiet || failed) {
+		fp_snapshot_t *snap = fp__profile_snapshot(profile);
+		fp__buf_t out;
+
+		fp__buf_init(&out);
+		if (snap != NULL)
+			fp__render_format(&out, failed ? "table" : stderr_format,
+			    snap, &o);
+		if (snap == NULL || out.nomem) {
+			fputs("fullprof: out of memory writing the report\n", stderr);
+			failed = 1;
+		} else {
+			fp__write_all(STDERR_FILENO, out.data, out.len);
+		}
+		fp__buf_free(&out);
+		fp_snapshot_free(snap);
+	}
+	return failed ? -1 : 0;
+}
+
+/* Writes the exit report now unless it was already written. */
+int
+fp_exit_report_finish(void)
+{
+	int status;
+
+	if (profile == NULL)
+		return 0;
+	pthread_mutex_lock(&finish_lock);
+	if (!finished) {
+		finished = 1;
+		finish_status = write_outputs();
+	}
+	status = finish_status;
+	pthread_mutex_unlock(&finish_lock);
+	return status;
+}
+
+/* Py_AtExit callback: the end of finalisation, after atexit handlers and
+ * thread joins; the interpreter can no longer be used. */
+static void
+at_python_exit(void)
+{
+	fp_exit_report_finish();
+}
+
+/* Returns non-zero when SIGTERM arrived. */
+int
+fp_exit_report_terminated(void)
+{
+	return term_received;
+}
+
+/* Ends the process by SIGTERM, as it would have ended without fullprof. */
+static void
+die_by_sigterm(void)
+{
+	signal(SIGTERM, SIG_DFL);
+	kill(getpid(), SIGTERM);
+	_exit(128 + SIGTERM);
+}
+
+/* The SIGTERM handler: wakes the watcher (async-signal-safe). In a forked
+ * child, which has no watcher, it behaves as if no handler were set. */
+static void
+on_sigterm(int sig)
+{
+	char byte = 1;
+	int saved = errno;
+
+	if (getpid() != owner_pid) {
+		signal(SIGTERM, SIG_DFL);
+		kill(getpid(), SIGTERM);
+		return;
+	}
+	term_received = 1;
+	if (write(term_pipe[1], &byte, 1) < 0) {
+		/* Nothing else is safe to do here. */
+	}
+	errno = saved;
+	(void)sig;
+}
+
+/* The watcher thread: waits for SIGTERM, then writes the report under the
+ * GIL and ends the process. */
+static void *
+sigterm_watcher(void *arg)
+{
+	char byte;
+	ssize_t n;
+
+	(void)arg;
+	do {
+		n = read(term_pipe[0], &byte, 1);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return NULL;
+	if (Py_IsInitialized() && !python_finalizing()) {
+		PyGILState_STATE g = PyGILState_Ensure();
+
+		fp_exit_report_finish();
+		PyGILState_Release(g);
+	} else {
+		/* Finalisation is under way: its Py_AtExit callback writes
+		 * the report; wait for it rather than race it. */
+		while (!finished)
+			usleep(1000);
+		fp_exit_report_finish();
+	}
+	die_by_sigterm();
+	return NULL;
+}
+
+/* In a forked child: no watcher exists, so SIGTERM must kill as usual. */
+static void
+after_fork_in_child(void)
+{
+	signal(SIGTERM, SIG_DFL);
+}
+
+/* Sets up the report written at exit. */
+void
+fp_exit_report_arm(fp_profile_t *p, const struct run_options *ro,
+    const char *cwd, const char *stdlib)
+{
+	struct sigaction sa;
+	pthread_t thread;
+	pthread_attr_t attr;
+
+	profile = p;
+	options = *ro;
+	cwd_copy = cwd ? strdup(cwd) : NULL;
+	stdlib_copy = stdlib ? strdup(stdlib) : NULL;
+	owner_pid = getpid();
+	Py_AtExit(at_python_exit);
+	if (pipe2(term_pipe, O_CLOEXEC) != 0)
+		return;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	if (pthread_create(&thread, &attr, sigterm_watcher, NULL) != 0) {
+		pthread_attr_destroy(&attr);
+		return;
+	}
+	pthread_attr_destroy(&attr);
+	pthread_atfork(NULL, NULL, after_fork_in_child);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigterm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+}

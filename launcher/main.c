@@ -1,0 +1,70 @@
+/*
+ * main.c: the fullprof executable's entry point. It picks a subcommand by
+ * its name (or a unique prefix of it); with none, the arguments belong to
+ * "run", so "fullprof script.py" and "fullprof run script.py" are the same.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "command.h"
+
+static const struct fp_cmd_entry *const commands[] = {
+	&fp_cmd_run_entry,
+	NULL
+};
+
+/* Prints "fullprof: MESSAGE" and a hint to stderr; returns FP_EXIT_USAGE. */
+int
+fp_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fullprof: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'fullprof --help' for more information.\n", stderr);
+	return FP_EXIT_USAGE;
+}
+
+/* Returns the command named by word (exactly, or by a unique prefix when no
+ * file of that name exists), or NULL. */
+static const struct fp_cmd_entry *
+find_command(const char *word)
+{
+	const struct fp_cmd_entry *const *c, *found = NULL;
+	size_t n = strlen(word);
+	struct stat st;
+
+	if (n == 0 || word[0] == '-')
+		return NULL;
+	for (c = commands; *c != NULL; c++) {
+		if (strcmp((*c)->name, word) == 0)
+			return *c;
+	}
+	if (stat(word, &st) == 0)
+		return NULL;
+	for (c = commands; *c != NULL; c++) {
+		if (strncmp((*c)->name, word, n) == 0) {
+			if (found != NULL)
+				return NULL;
+			found = *c;
+		}
+	}
+	return found;
+}
+
+/* Runs the chosen subcommand and returns its exit status. */
+int
+main(int argc, char **argv)
+{
+	const struct fp_cmd_entry *cmd = argc > 1 ? find_command(argv[1]) : NULL;
+
+	if (cmd != NULL)
+		return cmd->exec(argc - 1, argv + 1);
+	return fp_cmd_run_entry.exec(argc, argv);
+}

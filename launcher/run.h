@@ -1,0 +1,46 @@
+/*
+ * run.h: what "fullprof run" was asked to do, shared by the option parser
+ * (cmd-run.c), the embedding code (embed.c) and the exit report
+ * (exit-report.c).
+ */
+#ifndef FP_RUN_H
+#define FP_RUN_H
+
+#include <stddef.h>
+
+#include "fullprof.h"
+#include "snapshot.h"
+
+enum run_kind { RUN_SCRIPT, RUN_MODULE, RUN_COMMAND };
+
+struct run_options {
+	fp_timer_kind_t timer;
+	const char *format;	/* for the -o file and for stderr with -f */
+	int format_given;	/* -f was on the command line */
+	const char *output;	/* -o FILE, or NULL */
+	fp__sort_key_t sort;
+	size_t limit;
+	int builtins;
+	int quiet;
+	enum run_kind kind;
+	const char *target;	/* script path, module name or code */
+	int nargs;		/* the program's own arguments */
+	char **args;
+};
+
+/* Runs the program under the profiler and returns fullprof's exit status. */
+int fp_launch(const struct run_options *ro);
+
+/* Sets up the report written at exit (normal end, sys.exit, uncaught
+ * exception, SIGINT via finalisation, SIGTERM via a watcher thread). */
+void fp_exit_report_arm(fp_profile_t *profile, const struct run_options *ro,
+    const char *cwd, const char *stdlib);
+
+/* Writes the exit report now unless it was already written; returns 0, or
+ * -1 when an output could not be written (the table went to stderr). */
+int fp_exit_report_finish(void);
+
+/* Returns non-zero when SIGTERM arrived and the process must end by it. */
+int fp_exit_report_terminated(void);
+
+#endif /* FP_RUN_H */

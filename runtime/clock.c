@@ -1,0 +1,148 @@
+/*
+ * clock.c: timer set-up, TSC calibration and the non-TSC clock reads.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+
+/* Returns the value of a clock_gettime clock in nanoseconds. */
+static fp_time_t
+read_posix(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (fp_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Returns CLOCK_MONOTONIC in nanoseconds. */
+fp_time_t
+fp__monotonic_ns(void)
+{
+	return read_posix(CLOCK_MONOTONIC);
+}
+
+/* Returns non-zero when /proc/cpuinfo says the TSC is invariant, so it
+ * ticks at one rate on every core whatever the power state. */
+static int
+tsc_is_invariant(void)
+{
+	static int cached = -1;
+	char line[4096];
+	FILE *f;
+	int constant = 0, nonstop = 0;
+
+	if (cached >= 0)
+		return cached;
+	f = fopen("/proc/cpuinfo", "r");
+	if (f == NULL)
+		return cached = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "flags", 5) != 0)
+			continue;
+		constant = strstr(line, " constant_tsc") != NULL;
+		nonstop = strstr(line, " nonstop_tsc") != NULL;
+		break;
+	}
+	fclose(f);
+	return cached = constant && nonstop;
+}
+
+/* Measures the TSC rate against CLOCK_MONOTONIC over about a millisecond
+ * and stores the scaling in *clock; returns 0, or -1 if it looks unusable. */
+static int
+calibrate_tsc(fp__clock_t *clock)
+{
+	static uint64_t cached_mult;
+	fp_time_t ns0, ns1;
+	uint64_t tsc0, tsc1;
+
+	if (cached_mult == 0) {
+		ns0 = read_posix(CLOCK_MONOTONIC);
+		tsc0 = __builtin_ia32_rdtsc();
+		do {
+			ns1 = read_posix(CLOCK_MONOTONIC);
+			tsc1 = __builtin_ia32_rdtsc();
+		} while (ns1 - ns0 < 1000000);
+		if (tsc1 <= tsc0)
+			return -1;
+		/* mult is nanoseconds per tick in 32.32 fixed point. */
+		cached_mult = (uint64_t)(((unsigned __int128)(ns1 - ns0) << 32) /
+		    (tsc1 - tsc0));
+		if (cached_mult == 0)
+			return -1;
+	}
+	clock->mult = cached_mult;
+	clock->base_ns = read_posix(CLOCK_MONOTONIC);
+	clock->base_tsc = __builtin_ia32_rdtsc();
+	return 0;
+}
+
+/* Sets up *clock for the timer named in opts; returns FP_OK or
+ * FP_ERR_INVAL. FULLPROF_CLOCK=monotonic turns the TSC off. */
+int
+fp__clock_init(fp__clock_t *clock, const fp_options_t *opts)
+{
+	const char *env = getenv("FULLPROF_CLOCK");
+
+	memset(clock, 0, sizeof *clock);
+	switch (opts->timer) {
+	case FP_TIMER_WALL:
+		clock->name = "wall";
+		clock->is_wall = 1;
+		clock->source = FP__CLOCK_MONOTONIC;
+		if ((env == NULL || strcmp(env, "monotonic") != 0) &&
+		    tsc_is_invariant() && calibrate_tsc(clock) == 0)
+			clock->source = FP__CLOCK_TSC;
+		return FP_OK;
+	case FP_TIMER_CPU:
+		clock->name = "cpu";
+		clock->source = FP__CLOCK_THREAD_CPU;
+		return FP_OK;
+	case FP_TIMER_PROCESS:
+		clock->name = "process";
+		clock->source = FP__CLOCK_PROCESS_CPU;
+		return FP_OK;
+	case FP_TIMER_CUSTOM:
+		if (opts->timer_fn == NULL)
+			return FP_ERR_INVAL;
+		clock->name = "custom";
+		clock->source = FP__CLOCK_CALLBACK;
+		clock->is_wall = opts->timer_is_wall != 0;
+		clock->fn = opts->timer_fn;
+		clock->ctx = opts->timer_ctx;
+		return FP_OK;
+	}
+	return FP_ERR_INVAL;
+}
+
+/* Reads a clock that is not a TSC one. */
+fp_time_t
+fp__clock_read_slow(const fp__clock_t *clock)
+{
+	switch (clock->source) {
+	case FP__CLOCK_MONOTONIC:
+		return read_posix(CLOCK_MONOTONIC);
+	case FP__CLOCK_THREAD_CPU:
+		return read_posix(CLOCK_THREAD_CPUTIME_ID);
+	case FP__CLOCK_PROCESS_CPU:
+		return read_posix(CLOCK_PROCESS_CPUTIME_ID);
+	case FP__CLOCK_CALLBACK:
+		return clock->fn(clock->ctx);
+	case FP__CLOCK_TSC:
+		break;
+	}
+	return fp__clock_now(clock);
+}
+
+/* Reads the fake clock the tests drive: the fp_time_t that ctx points to. */
+fp_time_t
+fp__fake_clock_fn(void *ctx)
+{
+	return *(const fp_time_t *)ctx;
+}

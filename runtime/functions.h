@@ -1,0 +1,41 @@
+/*
+ * functions.h: the registry of profiled functions.
+ *
+ * A function is identified by (file, first line, qualified name); code
+ * objects that share that identity share one record, so a module executed
+ * twice still gives one row. Records hold their own copies of the strings,
+ * so reports can be written after the interpreter has been finalised.
+ * Records live until the process ends and are shared by every profile.
+ */
+#ifndef FP_FUNCTIONS_H
+#define FP_FUNCTIONS_H
+
+#include <stdint.h>
+
+enum {
+	FP__FUNC_BUILTIN = 1 << 0,	/* a C function (file "~", line 0) */
+	FP__FUNC_HIDDEN = 1 << 1,	/* fullprof's start-up machinery: not shown */
+	FP__FUNC_GENERATOR = 1 << 2,	/* generator, coroutine or async generator */
+};
+
+typedef struct fp__func {
+	uint32_t id;		/* dense, from 0 */
+	uint32_t flags;		/* FP__FUNC_* */
+	int line;
+	char *file;
+	char *name;
+	struct fp__func *hash_next;
+} fp__func_t;
+
+/* Returns the function with this identity, creating it on first use, or
+ * NULL when memory runs out. flags are added to an existing record. */
+fp__func_t *fp__func_intern(const char *file, int line, const char *name,
+    uint32_t flags);
+
+/* Returns the function with the given id, or NULL. */
+fp__func_t *fp__func_by_id(uint32_t id);
+
+/* Returns how many functions have been registered. */
+uint32_t fp__func_count(void);
+
+#endif /* FP_FUNCTIONS_H */

@@ -1,0 +1,104 @@
+/*
+ * outfile.c: temporary-name-then-rename output, and full writes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "outfile.h"
+
+/* Writes all of data to fd, retrying short writes. */
+int
+fp__write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (n == 0)
+			return EIO;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Writes to something that is not a regular file, in place. */
+static int
+write_in_place(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY), err;
+
+	if (fd < 0)
+		return errno;
+	err = fp__write_all(fd, data, len);
+	if (close(fd) != 0 && err == 0)
+		err = errno;
+	return err;
+}
+
+/* Writes len bytes to path safely. */
+int
+fp__outfile_write(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	char *tmp = NULL;
+	int fd = -1, err = 0;
+	mode_t mask;
+
+	if (path[0] == '\0')
+		return ENOENT;
+	if (strcmp(path, "-") == 0)
+		return fp__write_all(STDOUT_FILENO, data, len);
+	/* Through a link only to a device or pipe the user named (/dev/stdout);
+	 * a link to a regular file is replaced, never written through. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return EISDIR;
+		return write_in_place(path, data, len);
+	}
+	if (asprintf(&tmp, "%s.fullprof-XXXXXX", path) < 0)
+		return ENOMEM;
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = errno;
+		free(tmp);
+		return err;
+	}
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 ||
+	    (err = fp__write_all(fd, data, len)) != 0 || fsync(fd) != 0) {
+		if (err == 0)
+			err = errno;
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		err = errno;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		err = errno;
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return err;
+}

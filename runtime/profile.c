@@ -1,0 +1,228 @@
+/*
+ * profile.c: the public fp_profile_* API: lifecycle, snapshots, writing.
+ */
+#include "config.h"
+
+#include <Python.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "outfile.h"
+#include "profile.h"
+#include "tracer.h"
+
+/* Fills *opts with the defaults. */
+FP_EXPORT void
+fp_options_init(fp_options_t *opts)
+{
+	memset(opts, 0, sizeof *opts);
+	opts->timer = FP_TIMER_WALL;
+}
+
+/* Creates a stopped profile. */
+FP_EXPORT fp_profile_t *
+fp_profile_new(const fp_options_t *opts)
+{
+	fp_profile_t *p = calloc(1, sizeof *p);
+
+	if (p == NULL)
+		return NULL;
+	if (opts != NULL)
+		p->opts = *opts;
+	else
+		fp_options_init(&p->opts);
+	if (fp__acct_init(&p->acct, &p->opts) != FP_OK) {
+		free(p);
+		return NULL;
+	}
+	p->meta.mode = "trace";
+	p->meta.timer = p->acct.clock.name;
+	return p;
+}
+
+/* Records the Python version and sys.argv at the first start. */
+static void
+capture_meta(fp_profile_t *p)
+{
+	PyObject *argv;
+	Py_ssize_t i, n;
+	struct timespec now;
+	const char *v = Py_GetVersion();
+	size_t vlen = strcspn(v, " ");
+
+	if (p->meta.python != NULL)
+		return;
+	p->meta.python = strndup(v, vlen);
+	clock_gettime(CLOCK_REALTIME, &now);
+	p->meta.started_unix_ns = (fp_time_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	argv = PySys_GetObject("argv");		/* borrowed */
+	if (argv == NULL || !PyList_Check(argv))
+		return;
+	n = PyList_GET_SIZE(argv);
+	p->meta.argv = calloc((size_t)n + 1, sizeof *p->meta.argv);
+	if (p->meta.argv == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		PyObject *s = PyList_GET_ITEM(argv, i), *b;
+
+		if (!PyUnicode_Check(s))
+			continue;
+		b = PyUnicode_EncodeFSDefault(s);
+		if (b == NULL) {
+			PyErr_Clear();
+			continue;
+		}
+		p->meta.argv[p->meta.argc] = strdup(PyBytes_AS_STRING(b));
+		Py_DECREF(b);
+		if (p->meta.argv[p->meta.argc] != NULL)
+			p->meta.argc++;
+	}
+}
+
+/* Starts recording. */
+FP_EXPORT int
+fp_profile_start(fp_profile_t *p)
+{
+	int rc;
+
+	if (p == NULL)
+		return FP_ERR_INVAL;
+	if (p->running)
+		return FP_OK;
+	if (!Py_IsInitialized())
+		return FP_ERR_NOPYTHON;
+	capture_meta(p);
+	rc = fp__tracer_start(&p->acct, p->opts.builtins);
+	if (rc != FP_OK)
+		return rc;
+	p->running = 1;
+	p->started = fp__monotonic_ns();
+	return FP_OK;
+}
+
+/* The sink that closes open activations into the live node figures. */
+static fp__stats_t *
+node_sink(void *ctx, const fp__node_t *node)
+{
+	(void)ctx;
+	return &((fp__node_t *)node)->stats;
+}
+
+/* Stops recording; open activations are closed now. */
+FP_EXPORT int
+fp_profile_stop(fp_profile_t *p)
+{
+	fp_time_t now;
+
+	if (p == NULL)
+		return FP_ERR_INVAL;
+	if (!p->running)
+		return FP_OK;
+	now = fp__clock_now(&p->acct.clock);
+	fp__tracer_stop(&p->acct);
+	fp__acct_close_all(&p->acct, now, 1, node_sink, NULL);
+	p->duration += fp__monotonic_ns() - p->started;
+	p->running = 0;
+	return FP_OK;
+}
+
+/* Forgets everything recorded so far. */
+FP_EXPORT int
+fp_profile_clear(fp_profile_t *p)
+{
+	if (p == NULL)
+		return FP_ERR_INVAL;
+	fp__tracer_invalidate();
+	fp__acct_clear(&p->acct);
+	p->duration = 0;
+	p->started = fp__monotonic_ns();
+	return FP_OK;
+}
+
+/* Returns non-zero while the profile is recording. */
+FP_EXPORT int
+fp_profile_is_running(const fp_profile_t *p)
+{
+	return p != NULL && p->running;
+}
+
+/* Stops the profile if needed and releases it. */
+FP_EXPORT void
+fp_profile_free(fp_profile_t *p)
+{
+	if (p == NULL)
+		return;
+	fp_profile_stop(p);
+	fp__tracer_invalidate();
+	fp__acct_free(&p->acct);
+	fp__meta_free(&p->meta);
+	free(p);
+}
+
+/* Takes a snapshot with metadata. */
+fp_snapshot_t *
+fp__profile_snapshot(fp_profile_t *p)
+{
+	fp__meta_t meta = p->meta;
+
+	meta.pid = (long)getpid();
+	meta.duration = p->duration +
+	    (p->running ? fp__monotonic_ns() - p->started : 0);
+	return fp__snapshot_build(&p->acct, p->running,
+	    fp__clock_now(&p->acct.clock), &meta);
+}
+
+/* Takes a consistent copy of the figures so far. */
+FP_EXPORT fp_snapshot_t *
+fp_profile_snapshot(fp_profile_t *p)
+{
+	return p ? fp__profile_snapshot(p) : NULL;
+}
+
+/* Renders p in format and writes it to path. */
+int
+fp__profile_write(fp_profile_t *p, const char *format, const char *path,
+    const fp__table_opts_t *o, int *sys_errno)
+{
+	fp_snapshot_t *snap;
+	fp__buf_t out;
+	int rc, err;
+
+	*sys_errno = 0;
+	if (!fp__format_known(format))
+		return FP_ERR_FORMAT;
+	snap = fp__profile_snapshot(p);
+	if (snap == NULL)
+		return FP_ERR_NOMEM;
+	fp__buf_init(&out);
+	rc = fp__render_format(&out, format, snap, o);
+	fp_snapshot_free(snap);
+	if (rc == FP_OK && out.nomem)
+		rc = FP_ERR_NOMEM;
+	if (rc == FP_OK && (err = fp__outfile_write(path, out.data ? out.data : "",
+	    out.len)) != 0) {
+		*sys_errno = err;
+		rc = FP_ERR_IO;
+	}
+	fp__buf_free(&out);
+	return rc;
+}
+
+/* Writes the profile to path in the named format. */
+FP_EXPORT int
+fp_profile_write(fp_profile_t *p, const char *format, const char *path)
+{
+	fp__table_opts_t o = { FP__SORT_TOTAL, 0, NULL, NULL };
+	int sys_errno;
+	int rc;
+
+	if (p == NULL || format == NULL || path == NULL)
+		return FP_ERR_INVAL;
+	rc = fp__profile_write(p, format, path, &o, &sys_errno);
+	if (rc == FP_ERR_IO)
+		errno = sys_errno;
+	return rc;
+}

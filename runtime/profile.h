@@ -1,0 +1,30 @@
+/*
+ * profile.h: the internals of fp_profile_t shared by the launcher and the
+ * Python module: metadata capture and the report-writing entry point.
+ */
+#ifndef FP_PROFILE_H
+#define FP_PROFILE_H
+
+#include "accounting.h"
+#include "report.h"
+
+struct fp_profile {
+	fp_options_t opts;
+	fp__acct_t acct;
+	int running;
+	fp_time_t started;	/* monotonic, at the last start */
+	fp_time_t duration;	/* of the earlier runs */
+	fp__meta_t meta;	/* python, argv: captured at the first start */
+};
+
+/* Takes a snapshot with metadata, closing open activations in the copy;
+ * NULL on ENOMEM. */
+fp_snapshot_t *fp__profile_snapshot(fp_profile_t *p);
+
+/* Renders p in format into a new buffer and writes it to path; on failure
+ * returns an FP_ERR_* code and sets *sys_errno when the cause is the
+ * system's. */
+int fp__profile_write(fp_profile_t *p, const char *format, const char *path,
+    const fp__table_opts_t *o, int *sys_errno);
+
+#endif /* FP_PROFILE_H */

@@ -1,0 +1,125 @@
+/*
+ * pyframe.h: every access to CPython's private frame and generator layout,
+ * for 3.11, 3.12 and 3.13, in one place.
+ *
+ * The layouts come from each version's own installed headers
+ * (internal/pycore_frame.h, cpython/genobject.h), included here with
+ * Py_BUILD_CORE. Only the tracer includes this file.
+ */
+#ifndef FP_PYFRAME_H
+#define FP_PYFRAME_H
+
+#include <Python.h>
+#include <frameobject.h>
+
+#if PY_VERSION_HEX < 0x030b0000 || PY_VERSION_HEX >= 0x030e0000
+#error "fullprof supports CPython 3.11, 3.12 and 3.13"
+#endif
+
+#define Py_BUILD_CORE 1
+#include "internal/pycore_frame.h"
+#undef Py_BUILD_CORE
+
+typedef struct _PyInterpreterFrame fp__pyframe_t;
+
+/* Returns the code object a frame runs, or NULL for a frame that runs no
+ * code object (3.13's C-stack shims). */
+static inline PyCodeObject *
+fp__frame_code(fp__pyframe_t *frame)
+{
+#if PY_VERSION_HEX >= 0x030d0000
+	PyObject *x = frame->f_executable;
+
+	return PyCode_Check(x) ? (PyCodeObject *)x : NULL;
+#else
+	return frame->f_code;
+#endif
+}
+
+/* Returns non-zero when the frame lives inside a generator, coroutine or
+ * async generator object. The call that merely creates one runs in a
+ * thread-owned frame and returns the new object at once. */
+static inline int
+fp__frame_in_generator(fp__pyframe_t *frame)
+{
+	return frame->owner == FRAME_OWNED_BY_GENERATOR;
+}
+
+/* Returns non-zero when a generator frame about to run has never run:
+ * its instruction pointer is still before the first traceable instruction
+ * (the RESUME after RETURN_GENERATOR). Otherwise it is being resumed. */
+static inline int
+fp__frame_first_start(fp__pyframe_t *frame)
+{
+	PyCodeObject *co = fp__frame_code(frame);
+#if PY_VERSION_HEX >= 0x030d0000
+	_Py_CODEUNIT *ip = frame->instr_ptr;
+#else
+	_Py_CODEUNIT *ip = frame->prev_instr;
+#endif
+	return ip - _PyCode_CODE(co) < co->_co_firsttraceable;
+}
+
+/* Returns non-zero when a generator frame that has just returned from the
+ * evaluation loop is suspended (it yielded or awaited) rather than
+ * finished. Suspended states are the negative ones in every version. */
+static inline int
+fp__frame_suspended(fp__pyframe_t *frame)
+{
+	PyGenObject *gen = (PyGenObject *)((char *)frame -
+	    offsetof(PyGenObject, gi_iframe));
+
+	return gen->gi_frame_state < FRAME_EXECUTING;
+}
+
+/* The co_extra block of a code object. CPython keeps this layout private to
+ * Objects/codeobject.c (a size, then the slots); it is the same in every
+ * supported version. Reading it inline saves a call per profiled call. */
+typedef struct fp__code_extra {
+	Py_ssize_t size;
+	void *slots[1];
+} fp__code_extra_t;
+
+/* Returns the pointer stored in slot index of a code object's co_extra,
+ * or NULL when there is none. */
+static inline void *
+fp__code_extra_get(PyCodeObject *code, Py_ssize_t index)
+{
+	fp__code_extra_t *x = (fp__code_extra_t *)code->co_extra;
+
+	return x != NULL && index < x->size ? x->slots[index] : NULL;
+}
+
+/* Saved state of a pending exception, kept across calls into the C API. */
+typedef struct fp__saved_exc {
+#if PY_VERSION_HEX >= 0x030c0000
+	PyObject *exc;
+#else
+	PyObject *type, *value, *tb;
+#endif
+} fp__saved_exc_t;
+
+/* Takes the pending exception (if any) aside. */
+static inline void
+fp__exc_save(fp__saved_exc_t *s)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	s->exc = PyErr_GetRaisedException();
+#else
+	PyErr_Fetch(&s->type, &s->value, &s->tb);
+#endif
+}
+
+/* Puts a saved exception back, dropping any raised meanwhile. */
+static inline void
+fp__exc_restore(fp__saved_exc_t *s)
+{
+	PyErr_Clear();
+#if PY_VERSION_HEX >= 0x030c0000
+	PyErr_SetRaisedException(s->exc);
+#else
+	PyErr_Restore(s->type, s->value, s->tb);
+#endif
+}
+
+#endif /* FP_PYFRAME_H */

@@ -1,0 +1,207 @@
+/*
+ * report-table.c: the table printed at exit: aligned columns in human
+ * units, sorted, with a one-line header and a footer saying what was cut.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+
+#define PATH_WIDTH 40
+#define NAME_WIDTH 44
+
+/* Formats a duration for people. */
+char *
+fp__format_duration(fp_time_t ns, char *out, size_t size)
+{
+	double v = (double)ns;
+
+	if (ns <= 0)
+		snprintf(out, size, "0");
+	else if (ns >= 1000000000)
+		snprintf(out, size, "%.3fs", v / 1e9);
+	else if (ns >= 100000000)
+		snprintf(out, size, "%.1fms", v / 1e6);
+	else if (ns >= 10000000)
+		snprintf(out, size, "%.2fms", v / 1e6);
+	else if (ns >= 1000000)
+		snprintf(out, size, "%.3fms", v / 1e6);
+	else if (ns >= 10000)
+		snprintf(out, size, "%.0fµs", v / 1e3);
+	else if (ns >= 1000)
+		snprintf(out, size, "%.1fµs", v / 1e3);
+	else
+		snprintf(out, size, "%lldns", (long long)ns);
+	return out;
+}
+
+/* Returns the part of path after prefix and a slash, or NULL. */
+static const char *
+under(const char *path, const char *prefix)
+{
+	size_t n;
+
+	if (prefix == NULL || (n = strlen(prefix)) == 0 ||
+	    strncmp(path, prefix, n) != 0 || path[n] != '/')
+		return NULL;
+	return path + n + 1;
+}
+
+/* Shortens a path for the table. */
+char *
+fp__format_path(const char *path, const fp__table_opts_t *o, size_t max,
+    char *out, size_t size)
+{
+	const char *rest, *site;
+
+	if ((site = strstr(path, "/site-packages/")) != NULL ||
+	    (site = strstr(path, "/dist-packages/")) != NULL)
+		snprintf(out, size, "<site>/%s", site + 15);
+	else if ((rest = under(path, o->stdlib)) != NULL)
+		snprintf(out, size, "<stdlib>/%s", rest);
+	else if ((rest = under(path, o->cwd)) != NULL)
+		snprintf(out, size, "%s", rest);
+	else
+		snprintf(out, size, "%s", path);
+	if (max > 3 && strlen(out) > max) {
+		/* Keep the tail, which names the file, from a slash on. */
+		const char *tail = out + strlen(out) - (max - 3);
+		const char *slash = strchr(tail, '/');
+		char tmp[4096];
+
+		snprintf(tmp, sizeof tmp, "...%s", slash ? slash : tail);
+		snprintf(out, size, "%s", tmp);
+	}
+	return out;
+}
+
+/* Returns the number of characters (not bytes) of a UTF-8 string. */
+static size_t
+display_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Appends s padded with spaces to width characters (left or right). */
+static void
+put_padded(fp__buf_t *out, const char *s, size_t width, int right)
+{
+	size_t w = display_width(s);
+
+	if (right)
+		for (; w < width; w++)
+			fp__buf_add(out, " ", 1);
+	fp__buf_puts(out, s);
+	if (!right)
+		for (; w < width; w++)
+			fp__buf_add(out, " ", 1);
+}
+
+/* Cuts a function name to max characters, ending it with "...". */
+static void
+clip_name(const char *name, size_t max, char *out, size_t size)
+{
+	size_t i = 0, chars = 0;
+
+	if (display_width(name) <= max) {
+		snprintf(out, size, "%s", name);
+		return;
+	}
+	while (name[i] != '\0' && chars < max - 3 && i + 4 < size) {
+		i++;
+		while (((unsigned char)name[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	snprintf(out, size, "%.*s...", (int)i, name);
+}
+
+enum { C_FILE, C_LINE, C_NAME, C_CALLS, C_OWN, C_TOTAL, C_SUSP, C_MIN, C_MEAN,
+    C_MAX, NCOLS };
+static const char *const headings[NCOLS] = { "file", "line", "function",
+    "calls", "own", "total", "suspended", "min", "mean", "max" };
+
+/* Returns non-zero for the columns aligned to the right (the numbers). */
+static int
+right_aligned(int c)
+{
+	return c == C_LINE || c >= C_CALLS;
+}
+
+/* Fills the cells of one row. */
+static void
+row_cells(const fp_row_t *r, const fp__table_opts_t *o, char cells[NCOLS][512])
+{
+	if (r->calls != r->primitive_calls)
+		snprintf(cells[C_CALLS], 512, "%llu/%llu",
+		    (unsigned long long)r->calls,
+		    (unsigned long long)r->primitive_calls);
+	else
+		snprintf(cells[C_CALLS], 512, "%llu", (unsigned long long)r->calls);
+	fp__format_duration(r->own, cells[C_OWN], 512);
+	fp__format_duration(r->total, cells[C_TOTAL], 512);
+	fp__format_duration(r->suspended, cells[C_SUSP], 512);
+	fp__format_duration(r->min, cells[C_MIN], 512);
+	fp__format_duration(r->mean, cells[C_MEAN], 512);
+	fp__format_duration(r->max, cells[C_MAX], 512);
+	if (strcmp(r->file, "~") == 0)
+		snprintf(cells[C_FILE], 512, "~");
+	else
+		fp__format_path(r->file, o, PATH_WIDTH, cells[C_FILE], 512);
+	snprintf(cells[C_LINE], 512, "%d", r->line);
+	clip_name(r->name, NAME_WIDTH, cells[C_NAME], 512);
+}
+
+/* Appends the table for snap to out. */
+void
+fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__table_opts_t *o)
+{
+	static char cells[NCOLS][512];
+	size_t width[NCOLS], shown, i;
+	int c;
+	char dur[32];
+
+	fp__snapshot_sort(snap, o->sort);
+	shown = o->limit && o->limit < snap->count ? o->limit : snap->count;
+	fp__format_duration(snap->meta.duration, dur, sizeof dur);
+	fp__buf_printf(out, "fullprof: %s timer, %s, Python %s, pid %ld, "
+	    "%zu function%s\n", snap->meta.timer, dur,
+	    snap->meta.python ? snap->meta.python : "?", snap->meta.pid,
+	    snap->count, snap->count == 1 ? "" : "s");
+	for (c = 0; c < NCOLS; c++)
+		width[c] = strlen(headings[c]);
+	for (i = 0; i < shown; i++) {
+		row_cells(&snap->rows[i], o, cells);
+		for (c = 0; c < NCOLS; c++) {
+			size_t w = display_width(cells[c]);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	for (c = 0; c < NCOLS; c++) {
+		put_padded(out, headings[c], width[c], right_aligned(c));
+		fp__buf_puts(out, c == NCOLS - 1 ? "\n" : "  ");
+	}
+	for (i = 0; i < shown; i++) {
+		row_cells(&snap->rows[i], o, cells);
+		for (c = 0; c < NCOLS; c++) {
+			put_padded(out, cells[c], width[c], right_aligned(c));
+			fp__buf_puts(out, c == NCOLS - 1 ? "\n" : "  ");
+		}
+	}
+	if (shown < snap->count)
+		fp__buf_printf(out, "(%zu more row%s not shown: --limit=0 shows "
+		    "all)\n", snap->count - shown,
+		    snap->count - shown == 1 ? "" : "s");
+	if (snap->meta.lost)
+		fp__buf_printf(out, "fullprof: warning: memory ran out, %llu "
+		    "call%s not recorded\n", (unsigned long long)snap->meta.lost,
+		    snap->meta.lost == 1 ? "" : "s");
+}

@@ -1,0 +1,28 @@
+/*
+ * tracer.h: the deterministic tracer. It installs a PEP 523 frame
+ * evaluation function that wraps CPython's own, so it sees every start,
+ * resume, suspension and end of every Python frame in every thread, and
+ * (with builtins) a C-level profile function for C calls.
+ */
+#ifndef FP_TRACER_H
+#define FP_TRACER_H
+
+#include "accounting.h"
+
+/* Makes a the accounting that every thread records into and installs the
+ * hooks; returns FP_OK, FP_ERR_BUSY (another one is active) or
+ * FP_ERR_NOPYTHON. Needs the GIL. */
+int fp__tracer_start(fp__acct_t *a, int builtins);
+
+/* Removes the hooks (when the interpreter is still alive); frames inside
+ * them stop recording. Needs the GIL, or a finalised interpreter. */
+void fp__tracer_stop(fp__acct_t *a);
+
+/* Returns the accounting being recorded into, or NULL. */
+fp__acct_t *fp__tracer_active(void);
+
+/* Makes every frame already inside the hooks forget its segment (used
+ * when a profile is cleared or freed while frames are running). */
+void fp__tracer_invalidate(void);
+
+#endif /* FP_TRACER_H */

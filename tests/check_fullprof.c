@@ -1,0 +1,28 @@
+/*
+ * check_fullprof.c: the one runner of every Check suite.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "suites.h"
+
+/* Runs every suite and returns non-zero if any check failed. */
+int
+main(void)
+{
+	SRunner *sr = srunner_create(suite_accounting());
+	int failed;
+
+	srunner_add_suite(sr, suite_buf());
+	srunner_add_suite(sr, suite_calltree());
+	srunner_add_suite(sr, suite_clock());
+	srunner_add_suite(sr, suite_outfile());
+	srunner_add_suite(sr, suite_report_json());
+	srunner_add_suite(sr, suite_report_table());
+	srunner_add_suite(sr, suite_snapshot());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

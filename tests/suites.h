@@ -1,0 +1,19 @@
+/*
+ * suites.h: the Check suites, one per runtime module, run by
+ * check_fullprof.c.
+ */
+#ifndef FP_TEST_SUITES_H
+#define FP_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *suite_accounting(void);
+Suite *suite_buf(void);
+Suite *suite_calltree(void);
+Suite *suite_clock(void);
+Suite *suite_outfile(void);
+Suite *suite_report_json(void);
+Suite *suite_report_table(void);
+Suite *suite_snapshot(void);
+
+#endif
