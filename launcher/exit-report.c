@@ -159,6 +159,20 @@ on_sigterm(int sig)
 	(void)sig;
 }
 
+/* Ends the process by SIGTERM a few seconds after the signal came, with or
+ * without a report: a program stuck in C code holding the GIL must still
+ * die as it would without fullprof. */
+static void *
+sigterm_deadline(void *arg)
+{
+	(void)arg;
+	sleep(5);
+	fputs("fullprof: no report: the program did not release the GIL "
+	    "within 5 seconds of SIGTERM\n", stderr);
+	die_by_sigterm();
+	return NULL;
+}
+
 /* The watcher thread: waits for SIGTERM, then writes the report under the
  * GIL and ends the process. */
 static void *
@@ -173,6 +187,12 @@ sigterm_watcher(void *arg)
 	} while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return NULL;
+	{
+		pthread_t deadline;
+
+		if (pthread_create(&deadline, NULL, sigterm_deadline, NULL) == 0)
+			pthread_detach(deadline);
+	}
 	if (Py_IsInitialized() && !python_finalizing()) {
 		PyGILState_STATE g = PyGILState_Ensure();
 
@@ -189,11 +209,16 @@ sigterm_watcher(void *arg)
 	return NULL;
 }
 
-/* In a forked child: no watcher exists, so SIGTERM must kill as usual. */
+/* In a forked child: no watcher exists, so SIGTERM must kill as usual;
+ * and the child reports only what it runs itself, never its parent's
+ * figures again (fork() was called from Python, so this thread holds the
+ * GIL and the tables are consistent). */
 static void
 after_fork_in_child(void)
 {
 	signal(SIGTERM, SIG_DFL);
+	if (profile != NULL)
+		fp_profile_clear(profile);
 }
 
 /* Sets up the report written at exit. */

@@ -90,6 +90,46 @@ fp__code_extra_get(PyCodeObject *code, Py_ssize_t index)
 	return x != NULL && index < x->size ? x->slots[index] : NULL;
 }
 
+/* Reserves a co_extra slot in the current interpreter; returns its index
+ * or -1. */
+static inline Py_ssize_t
+fp__code_extra_request(void)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	return PyUnstable_Eval_RequestCodeExtraIndex(NULL);
+#else
+	return _PyEval_RequestCodeExtraIndex(NULL);
+#endif
+}
+
+/* Stores value in a code object's co_extra slot; returns 0 or -1. */
+static inline int
+fp__code_extra_set(PyCodeObject *code, Py_ssize_t index, void *value)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	return PyUnstable_Code_SetExtra((PyObject *)code, index, value);
+#else
+	return _PyCode_SetExtra((PyObject *)code, index, value);
+#endif
+}
+
+/* Sets (or, with NULL, removes) a C profile function in every thread of
+ * the current interpreter. */
+static inline void
+fp__set_profile_all_threads(Py_tracefunc fn)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	PyEval_SetProfileAllThreads(fn, NULL);
+#else
+	PyThreadState *ts;
+
+	for (ts = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
+	    ts != NULL; ts = PyThreadState_Next(ts))
+		_PyEval_SetProfile(ts, fn, NULL);
+#endif
+	PyErr_Clear();
+}
+
 /* Saved state of a pending exception, kept across calls into the C API. */
 typedef struct fp__saved_exc {
 #if PY_VERSION_HEX >= 0x030c0000

@@ -124,12 +124,12 @@ fp__pyfunc_from_code_slow(PyCodeObject *code)
 	/* A new interpreter (after Py_Finalize and Py_Initialize) hands out
 	 * its own slots. */
 	if (fp__pyfunc_extra_index < 0 || extra_interp != PyInterpreterState_Get()) {
-		fp__pyfunc_extra_index = _PyEval_RequestCodeExtraIndex(NULL);
+		fp__pyfunc_extra_index = fp__code_extra_request();
 		extra_interp = PyInterpreterState_Get();
 	}
 	f = make_code_func(code);
 	if (f != NULL && fp__pyfunc_extra_index >= 0)
-		_PyCode_SetExtra((PyObject *)code, fp__pyfunc_extra_index, f);
+		fp__code_extra_set(code, fp__pyfunc_extra_index, f);
 	fp__exc_restore(&saved);
 	return f;
 }

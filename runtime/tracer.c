@@ -191,19 +191,6 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 	return 0;
 }
 
-/* Sets (or, with NULL, removes) the C profile function in every thread. */
-static void
-set_profile_all_threads(Py_tracefunc fn)
-{
-	PyInterpreterState *interp = PyInterpreterState_Get();
-	PyThreadState *ts;
-
-	for (ts = PyInterpreterState_ThreadHead(interp); ts != NULL;
-	    ts = PyThreadState_Next(ts))
-		_PyEval_SetProfile(ts, fn, NULL);
-	PyErr_Clear();
-}
-
 /* Makes a the active accounting and installs the hooks. */
 int
 fp__tracer_start(fp__acct_t *a, int builtins)
@@ -224,7 +211,7 @@ fp__tracer_start(fp__acct_t *a, int builtins)
 	builtins_on = builtins;
 	active = a;
 	if (builtins)
-		set_profile_all_threads(builtin_profile);
+		fp__set_profile_all_threads(builtin_profile);
 	return FP_OK;
 }
 
@@ -238,7 +225,7 @@ fp__tracer_stop(fp__acct_t *a)
 	generation++;
 	if (Py_IsInitialized() && hooked_interp != NULL) {
 		if (builtins_on)
-			set_profile_all_threads(NULL);
+			fp__set_profile_all_threads(NULL);
 		_PyInterpreterState_SetEvalFrameFunc(hooked_interp,
 		    previous_eval);
 	}
