@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "profile.h"
 #include "pyfunc.h"
 #include "run.h"
 
@@ -78,12 +79,35 @@ hide_startup_frames(const char *stdlib)
 {
 	char path[PATH_MAX];
 
+	/* Since 3.11 runpy is frozen and its code names this file. */
+	fp__pyfunc_hide("<frozen runpy>", NULL);
 	if (stdlib == NULL)
 		return;
 	snprintf(path, sizeof path, "%s/runpy.py", stdlib);
 	fp__pyfunc_hide(path, NULL);
 	snprintf(path, sizeof path, "%s/threading.py", stdlib);
 	fp__pyfunc_hide(path, "_shutdown");
+}
+
+/* Records the program's command line as typed: SCRIPT ARGS, -m MODULE
+ * ARGS or -c CODE ARGS. */
+static void
+record_command_line(fp_profile_t *profile, const struct run_options *ro)
+{
+	char **argv = calloc((size_t)ro->nargs + 3, sizeof *argv);
+	int n = 0, i;
+
+	if (argv == NULL)
+		return;
+	if (ro->kind == RUN_MODULE)
+		argv[n++] = "-m";
+	else if (ro->kind == RUN_COMMAND)
+		argv[n++] = "-c";
+	argv[n++] = (char *)ro->target;
+	for (i = 0; i < ro->nargs; i++)
+		argv[n++] = ro->args[i];
+	fp__profile_set_argv(profile, n, argv);
+	free(argv);
 }
 
 /* Runs the program under the profiler and returns fullprof's exit status. */
@@ -152,6 +176,8 @@ fp_launch(const struct run_options *ro)
 	opts.timer = ro->timer;
 	opts.builtins = ro->builtins;
 	profile = fp_profile_new(&opts);
+	if (profile != NULL)
+		record_command_line(profile, ro);
 	if (profile == NULL || (rc = fp_profile_start(profile)) != FP_OK) {
 		fprintf(stderr, "fullprof: cannot start profiling: %s\n",
 		    profile ? fp_strerror(rc) : "out of memory");

@@ -67,8 +67,11 @@ write_outputs(void)
 
 	fp_profile_stop(profile);
 	if (options.output != NULL) {
+		fp__table_opts_t file_opts = o;
+
+		file_opts.limit = 0;	/* files always get every row */
 		rc = fp__profile_write(profile, options.format, options.output,
-		    &o, &sys_errno);
+		    &file_opts, &sys_errno);
 		if (rc != FP_OK) {
 			report_output_error(options.output, rc, sys_errno);
 			failed = 1;

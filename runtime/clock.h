@@ -3,8 +3,15 @@
  *
  * The wall timer reads the CPU's invariant time-stamp counter when the
  * kernel says it is constant and non-stop (about 8ns a read, against 20ns for
- * clock_gettime), scaled to nanoseconds; otherwise CLOCK_MONOTONIC. A fake
- * clock lets the tests drive time by hand so accounting is asserted exactly.
+ * clock_gettime); otherwise CLOCK_MONOTONIC. A fake clock lets the tests
+ * drive time by hand so accounting is asserted exactly.
+ *
+ * Units. Every clock but the TSC counts nanoseconds. The TSC clock returns
+ * raw ticks, and the accounting adds up ticks: figures become nanoseconds
+ * once, in the snapshot, scaled by fp__clock_ns_per_unit(), the rate
+ * measured against CLOCK_MONOTONIC over the whole run. This keeps a
+ * multiply and a start-up calibration out of every profiled call; it is the
+ * one place where fp_time_t values are not nanoseconds.
  */
 #ifndef FP_CLOCK_H
 #define FP_CLOCK_H
@@ -24,10 +31,9 @@ typedef struct fp__clock {
 	fp__clock_source_t source;
 	int is_wall;		/* does suspension count as time? */
 	const char *name;	/* "wall", "cpu", "process", "custom" */
-	/* rdtsc scaling: ns = base_ns + ((tsc - base_tsc) * mult) >> 32 */
+	/* TSC reference point, for measuring its rate */
 	uint64_t base_tsc;
 	fp_time_t base_ns;
-	uint64_t mult;
 	fp_timer_fn fn;
 	void *ctx;
 } fp__clock_t;
@@ -41,17 +47,19 @@ fp_time_t fp__clock_read_slow(const fp__clock_t *clock);
 /* Returns CLOCK_MONOTONIC in nanoseconds (for durations and metadata). */
 fp_time_t fp__monotonic_ns(void);
 
-/* Returns the current time of *clock in nanoseconds. */
+/* Returns the current time of *clock in its units (see above). */
 static inline fp_time_t
 fp__clock_now(const fp__clock_t *clock)
 {
-	if (clock->source == FP__CLOCK_TSC) {
-		uint64_t tsc = __builtin_ia32_rdtsc();
-		return clock->base_ns + (fp_time_t)(((unsigned __int128)
-		    (tsc - clock->base_tsc) * clock->mult) >> 32);
-	}
+	if (clock->source == FP__CLOCK_TSC)
+		return (fp_time_t)__builtin_ia32_rdtsc();
 	return fp__clock_read_slow(clock);
 }
+
+/* Returns how many nanoseconds one unit of *clock lasts: 1 for every clock
+ * but the TSC, whose rate it measures (waiting up to a millisecond when the
+ * run so far was shorter than that). */
+double fp__clock_ns_per_unit(const fp__clock_t *clock);
 
 /* A clock the tests set by hand: fp__fake_clock_fn reads *(fp_time_t *)ctx. */
 fp_time_t fp__fake_clock_fn(void *ctx);

@@ -58,6 +58,8 @@ capture_meta(fp_profile_t *p)
 	p->meta.python = strndup(v, vlen);
 	clock_gettime(CLOCK_REALTIME, &now);
 	p->meta.started_unix_ns = (fp_time_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	if (p->meta.argv != NULL)
+		return;		/* set by fp__profile_set_argv */
 	argv = PySys_GetObject("argv");		/* borrowed */
 	if (argv == NULL || !PyList_Check(argv))
 		return;
@@ -80,6 +82,25 @@ capture_meta(fp_profile_t *p)
 		if (p->meta.argv[p->meta.argc] != NULL)
 			p->meta.argc++;
 	}
+}
+
+/* Records the program's command line for the metadata. */
+int
+fp__profile_set_argv(fp_profile_t *p, int argc, char *const *argv)
+{
+	fp__meta_t src = p->meta, copy;
+
+	src.argc = argc;
+	src.argv = (char **)argv;
+	src.python = NULL;
+	if (fp__meta_copy(&copy, &src) != 0) {
+		fp__meta_free(&copy);
+		return FP_ERR_NOMEM;
+	}
+	fp__meta_free(&p->meta);
+	copy.python = NULL;
+	p->meta = copy;
+	return FP_OK;
 }
 
 /* Starts recording. */

@@ -17,6 +17,10 @@ struct fp_profile {
 	fp__meta_t meta;	/* python, argv: captured at the first start */
 };
 
+/* Records the program's command line for the metadata (instead of
+ * sys.argv at the first start); returns FP_OK or FP_ERR_NOMEM. */
+int fp__profile_set_argv(fp_profile_t *p, int argc, char *const *argv);
+
 /* Takes a snapshot with metadata, closing open activations in the copy;
  * NULL on ENOMEM. */
 fp_snapshot_t *fp__profile_snapshot(fp_profile_t *p);

@@ -55,6 +55,13 @@ fp__meta_free(fp__meta_t *m)
 	m->argc = 0;
 }
 
+/* Converts a figure in clock units to nanoseconds (k ns per unit). */
+static fp_time_t
+to_ns(fp_time_t v, double k)
+{
+	return k == 1.0 ? v : (fp_time_t)((double)v * k + 0.5);
+}
+
 /* Builds a snapshot of a (see snapshot.h). */
 fp_snapshot_t *
 fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
@@ -65,6 +72,7 @@ fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
 	fp__stats_t *paths = NULL, *funcs = NULL;
 	uint64_t *primitive = NULL;
 	fp_snapshot_t *snap = calloc(1, sizeof *snap);
+	double k;
 
 	if (snap == NULL)
 		return NULL;
@@ -94,6 +102,7 @@ fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
 	snap->rows = calloc((size_t)nfuncs + 1, sizeof *snap->rows);
 	if (snap->rows == NULL)
 		goto fail;
+	k = fp__clock_ns_per_unit(&a->clock);
 	for (i = 0; i < nfuncs; i++) {
 		const fp__stats_t *s = &funcs[i];
 		const fp__func_t *f = fp__func_by_id(i);
@@ -107,12 +116,12 @@ fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
 		r->name = f->name;
 		r->calls = s->calls;
 		r->primitive_calls = primitive[i];
-		r->own = s->own;
-		r->total = s->total;
-		r->suspended = s->suspended;
-		r->min = s->calls ? s->min : 0;
-		r->max = s->max;
-		r->mean = s->calls ? s->sum / (fp_time_t)s->calls : 0;
+		r->own = to_ns(s->own, k);
+		r->total = to_ns(s->total, k);
+		r->suspended = to_ns(s->suspended, k);
+		r->min = s->calls ? to_ns(s->min, k) : 0;
+		r->max = to_ns(s->max, k);
+		r->mean = s->calls ? to_ns(s->sum / (fp_time_t)s->calls, k) : 0;
 	}
 	free(paths);
 	free(funcs);

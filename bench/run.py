@@ -1,0 +1,460 @@
+#!/usr/bin/env python3
+"""Measures fullprof's overhead against its peers, side by side, in one run.
+
+For each workload in bench/workloads/ it times the whole process of: the
+plain interpreter, cProfile, yappi (when the interpreter can import it) and
+fullprof -q, each R times, interleaved round-robin so that a noisy machine
+slows every tool alike. It prints the median and the fastest wall time of
+each, the ratio of the median to plain's median, and whether fullprof meets
+the overhead targets. Before timing, it runs fullprof once per workload
+with -o and checks the profile's call counts are exact, so a profiler that
+skips work cannot look fast.
+
+The figures to quote are the ratios between tools of one run, never the
+absolute times: see bench/README.md. Standard library only.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKLOADS = os.path.join(HERE, "workloads")
+
+# fullprof's median may be at most this many times plain's median.
+TARGETS = {"fib": 2.0, "async": 1.6}
+
+# Sizes: (fib N, async tasks, async rounds, repeats).
+DEFAULT_SIZES = (30, 5000, 80, 7)
+QUICK_SIZES = (27, 1000, 40, 3)
+
+# A run longer than this many seconds is killed and its tool dropped from
+# the later rounds of that workload (yappi needs ~100x plain's time on the
+# default asyncio workload; timing it seven times would take minutes).
+DEFAULT_TIMEOUT = 10.0
+
+# Runs the script named by argv[1] under yappi's wall clock, as cProfile's
+# and fullprof's command lines do: same argv, sys.path[0] and __main__.
+YAPPI_DRIVER = (
+    "import os, runpy, sys, yappi; "
+    "sys.argv = sys.argv[1:]; "
+    "sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[0])); "
+    "yappi.set_clock_type(\"wall\"); yappi.start(); "
+    "runpy.run_path(sys.argv[0], run_name=\"__main__\"); "
+    "yappi.stop()"
+)
+
+
+class BenchError(Exception):
+    """A failure that makes the run meaningless (exit status 1)."""
+
+
+def fib(n):
+    """Returns fib(n), computed iteratively."""
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, a + b
+    return a
+
+
+def async_result(ntasks, rounds):
+    """Returns what async_tasks.py prints for these sizes."""
+    return sum(((w + r) & 7) + 1 + r % 3
+               for w in range(ntasks) for r in range(rounds))
+
+
+def cpu_model():
+    """Returns the CPU model name from /proc/cpuinfo, else platform's guess."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() in ("model name", "Hardware", "cpu model"):
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def python_version(python):
+    """Returns the full version (such as "3.11.2") of the interpreter."""
+    try:
+        out = subprocess.run(
+            [python, "-c", "import platform; print(platform.python_version())"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise BenchError("cannot run %s: %s" % (python, e))
+    return out.stdout.strip()
+
+
+def fullprof_versions(fullprof):
+    """Returns fullprof's version and its embedded Python's, from --version."""
+    try:
+        out = subprocess.run([fullprof, "--version"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True)
+    except OSError as e:
+        raise BenchError("cannot run %s: %s" % (fullprof, e.strerror))
+    m = re.search(r"fullprof (\S+) \(Python (\S+)\)", out.stdout)
+    if out.returncode != 0 or not m:
+        raise BenchError("%s --version printed %r, not \"fullprof X (Python Y)\""
+                         % (fullprof, out.stdout.strip()))
+    return m.group(1), m.group(2)
+
+
+def find_fullprof(arg):
+    """Returns the absolute path of the fullprof to measure."""
+    if arg:
+        path = arg
+    elif os.access("fullprof", os.X_OK) and os.path.isfile("fullprof"):
+        path = "fullprof"
+    elif os.environ.get("FULLPROF"):
+        path = os.environ["FULLPROF"]
+    else:
+        raise BenchError("no ./fullprof here and FULLPROF is not set: "
+                         "pass --fullprof PATH (for example build/fullprof)")
+    if os.sep in path or os.path.exists(path):
+        path = os.path.abspath(path)
+    return path
+
+
+def has_yappi(python):
+    """Returns whether the interpreter can import yappi."""
+    return subprocess.run([python, "-c", "import yappi"],
+                          stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
+def make_workloads(fib_n, ntasks, rounds):
+    """Returns the workloads: name, label, script path and arguments."""
+    return [
+        {"name": "fib", "label": "fib(%d)" % fib_n,
+         "script": os.path.join(WORKLOADS, "fib.py"), "args": [str(fib_n)],
+         "fib_n": fib_n},
+        {"name": "async", "label": "asyncio %dx%d" % (ntasks, rounds),
+         "script": os.path.join(WORKLOADS, "async_tasks.py"),
+         "args": [str(ntasks), str(rounds)],
+         "ntasks": ntasks, "rounds": rounds},
+    ]
+
+
+def make_tools(python, fullprof, yappi):
+    """Returns (tool name, function of (script, args) giving its argv)."""
+    tools = [
+        ("plain", lambda s, a: [python, s] + a),
+        ("cProfile", lambda s, a: [python, "-m", "cProfile", "-o", os.devnull,
+                                   s] + a),
+    ]
+    if yappi:
+        tools.append(("yappi", lambda s, a: [python, "-c", YAPPI_DRIVER, s] + a))
+    tools.append(("fullprof", lambda s, a: [fullprof, "-q", s] + a))
+    return tools
+
+
+def time_run(argv, timeout):
+    """Runs argv with its output discarded; returns its wall time in seconds,
+    or None when it ran past timeout and was killed."""
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        err = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise BenchError("%s exited with status %d%s" % (
+            shlex.join(argv), proc.returncode,
+            (": " + err[-1]) if err else ""))
+    return elapsed
+
+
+def expected_counts(w):
+    """Returns the workload's expected stdout and {function: calls}."""
+    if w["name"] == "fib":
+        n = w["fib_n"]
+        return str(fib(n)), {"fib": 2 * fib(n + 1) - 1}
+    n = w["ntasks"] * w["rounds"]
+    return (str(async_result(w["ntasks"], w["rounds"])),
+            {"worker": w["ntasks"], "middle": n, "leaf": n, "quick": n})
+
+
+def sanity(fullprof, w, tmpdir):
+    """Runs fullprof -o once on the workload and checks its output and the
+    profile's call counts; returns (ok, one line saying what was found)."""
+    out = os.path.join(tmpdir, w["name"] + ".json")
+    argv = [fullprof, "-q", "-o", out, w["script"]] + w["args"]
+    proc = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
+    if proc.returncode != 0:
+        err = proc.stderr.strip().splitlines()
+        return False, "%s: FAILED: fullprof exited with status %d%s" % (
+            w["label"], proc.returncode, (": " + err[-1]) if err else "")
+    want_out, want_calls = expected_counts(w)
+    problems = []
+    if proc.stdout.strip() != want_out:
+        problems.append("printed %r, expected %s" % (proc.stdout.strip()[:40],
+                                                      want_out))
+    try:
+        with open(out) as f:
+            prof = json.load(f)
+    except (OSError, ValueError) as e:
+        return False, "%s: FAILED: no readable profile in %s: %s" % (
+            w["label"], out, e.strerror if isinstance(e, OSError) else e)
+    base = os.path.basename(w["script"])
+    got = {}
+    for fn in prof.get("functions", []):
+        if os.path.basename(fn.get("file", "")) == base and \
+           fn.get("name") in want_calls:
+            got[fn["name"]] = got.get(fn["name"], 0) + fn.get("calls", 0)
+    found = []
+    for name, want in want_calls.items():
+        have = got.get(name, 0)
+        found.append("%s %d" % (name, have))
+        if have != want:
+            problems.append("%s: %d calls, expected %d" % (name, have, want))
+    lost = prof.get("lost_calls", 0)
+    if lost:
+        problems.append("%d lost calls" % lost)
+    if problems:
+        return False, "%s: FAILED: %s" % (w["label"], "; ".join(problems))
+    return True, "%s: ok (%s calls, output %s)" % (
+        w["label"], ", ".join(found), want_out)
+
+
+def parse_args(argv):
+    """Returns the parsed command line."""
+    p = argparse.ArgumentParser(
+        description="Time fullprof against plain python, cProfile and yappi "
+                    "on the workloads in bench/workloads/, side by side.")
+    p.add_argument("--python", metavar="PATH",
+                   help="the interpreter for plain, cProfile and yappi "
+                        "(default: /usr/bin/python3 when it is the version "
+                        "fullprof embeds)")
+    p.add_argument("--fullprof", metavar="PATH",
+                   help="the fullprof to measure (default: ./fullprof, "
+                        "else $FULLPROF)")
+    p.add_argument("--fib", metavar="N", type=int,
+                   help="fib(N) for the fib workload (default %d; %d with "
+                        "--quick)" % (DEFAULT_SIZES[0], QUICK_SIZES[0]))
+    p.add_argument("--repeat", metavar="R", type=int,
+                   help="timed runs per tool and workload (default %d; %d "
+                        "with --quick)" % (DEFAULT_SIZES[3], QUICK_SIZES[3]))
+    p.add_argument("--timeout", metavar="SECONDS", type=float,
+                   default=DEFAULT_TIMEOUT,
+                   help="kill a run that takes longer and stop timing that "
+                        "tool on that workload (default %g)" % DEFAULT_TIMEOUT)
+    p.add_argument("--json", metavar="FILE",
+                   help="also write the results to FILE as JSON")
+    p.add_argument("--quick", action="store_true",
+                   help="fewer repeats and smaller workloads, for CI smoke runs")
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 when fullprof misses a target")
+    args = p.parse_args(argv)
+    if args.fib is not None and not 2 <= args.fib <= 40:
+        p.error("--fib must be between 2 and 40")
+    if args.repeat is not None and args.repeat < 1:
+        p.error("--repeat must be at least 1")
+    if args.timeout <= 0:
+        p.error("--timeout must be positive")
+    return args
+
+
+def fmt_time(t):
+    """Formats seconds for the table."""
+    return "%.3fs" % t
+
+
+def run(args):
+    """Runs the benchmark; returns the exit status."""
+    sizes = QUICK_SIZES if args.quick else DEFAULT_SIZES
+    fib_n = args.fib if args.fib is not None else sizes[0]
+    repeat = args.repeat if args.repeat is not None else sizes[3]
+
+    fullprof = find_fullprof(args.fullprof)
+    fp_version, fp_python = fullprof_versions(fullprof)
+    warnings = []
+    if args.python:
+        python = args.python
+        if os.sep in python:
+            python = os.path.abspath(python)
+        py_version = python_version(python)
+        if py_version != fp_python:
+            warnings.append("WARNING: %s is Python %s but fullprof embeds "
+                            "Python %s; its ratios compare different "
+                            "interpreters" % (python, py_version, fp_python))
+    else:
+        python = "/usr/bin/python3"
+        py_version = python_version(python) if os.access(python, os.X_OK) \
+            else None
+        if py_version != fp_python:
+            raise BenchError(
+                "fullprof embeds Python %s but %s is %s: pass --python PATH "
+                "to a Python %s interpreter" % (
+                    fp_python, python, py_version or "missing", fp_python))
+    yappi = has_yappi(python)
+
+    workloads = make_workloads(fib_n, sizes[1], sizes[2])
+    tools = make_tools(python, fullprof, yappi)
+    now = datetime.datetime.now().astimezone()
+
+    print("fullprof overhead benchmark, %s" % now.strftime("%Y-%m-%d %H:%M:%S %Z"))
+    print("cpu:      %s (%d cpus, load average %.2f at start)" % (
+        cpu_model(), os.cpu_count() or 0, os.getloadavg()[0]))
+    print("python:   %s (Python %s)" % (python, py_version))
+    print("fullprof: %s (fullprof %s, Python %s)" % (fullprof, fp_version,
+                                                     fp_python))
+    if not yappi:
+        print("yappi:    not importable in %s, skipped" % python)
+    for line in warnings:
+        print(line)
+    print("runs:     %d timed per tool and workload after one warm-up, "
+          "round-robin; wall time of the whole process; timeout %gs"
+          % (repeat, args.timeout))
+    print("commands:")
+    for w in workloads:
+        for name, cmd in tools:
+            print("  %-8s %s" % (name, shlex.join(cmd(w["script"], w["args"]))))
+    sys.stdout.flush()
+
+    # Check first that fullprof does the work, so a broken build fails fast.
+    sane = True
+    sanity_lines = []
+    with tempfile.TemporaryDirectory(prefix="fullprof-bench-") as tmpdir:
+        for w in workloads:
+            ok, line = sanity(fullprof, w, tmpdir)
+            sane = sane and ok
+            sanity_lines.append(line)
+            print("sanity:   %s" % line)
+            sys.stdout.flush()
+
+    # times[workload][tool] is the list of timed runs; a tool that ran past
+    # the timeout is in timed_out and is not run again on that workload.
+    times = {w["name"]: {t: [] for t, _ in tools} for w in workloads}
+    timed_out = {w["name"]: set() for w in workloads}
+    started = time.perf_counter()
+    for rnd in range(repeat + 1):
+        for w in workloads:
+            # Rotate the order each round so no tool always runs first.
+            order = tools[rnd % len(tools):] + tools[:rnd % len(tools)]
+            for name, cmd in order:
+                if name in timed_out[w["name"]]:
+                    continue
+                t = time_run(cmd(w["script"], w["args"]), args.timeout)
+                if t is None:
+                    timed_out[w["name"]].add(name)
+                    if name == "plain":
+                        raise BenchError("plain python ran past the %gs "
+                                         "timeout on %s" % (args.timeout,
+                                                            w["label"]))
+                elif rnd > 0:
+                    times[w["name"]][name].append(t)
+        print("round %d/%d done (%.0fs)" % (rnd, repeat,
+                                            time.perf_counter() - started)
+              if rnd else "warm-up done (%.0fs)"
+              % (time.perf_counter() - started), file=sys.stderr)
+
+    # The table.
+    results = []
+    print()
+    print("%-18s %-9s %5s %9s %9s %8s" % ("workload", "tool", "runs",
+                                           "median", "min", "ratio"))
+    for w in workloads:
+        base = statistics.median(times[w["name"]]["plain"])
+        rows = {}
+        for name, cmd in tools:
+            ts = times[w["name"]][name]
+            row = {"command": cmd(w["script"], w["args"]), "times": ts,
+                   "timed_out": name in timed_out[w["name"]]}
+            if ts:
+                row["median"] = statistics.median(ts)
+                row["min"] = min(ts)
+                row["ratio"] = row["median"] / base
+                cells = (fmt_time(row["median"]), fmt_time(row["min"]),
+                         "%.2fx" % row["ratio"])
+            else:
+                row["median"] = row["min"] = row["ratio"] = None
+                cells = (">%gs" % args.timeout, "-",
+                         ">%.0fx" % (args.timeout / base))
+            note = ""
+            if row["timed_out"]:
+                note = "  (killed after %gs%s)" % (
+                    args.timeout, "" if not ts else
+                    "; %d of %d runs" % (len(ts), repeat))
+            if name == "fullprof" and not sane:
+                note += "  (INVALID: sanity check failed)"
+            print("%-18s %-9s %5d %9s %9s %8s%s" % (
+                (w["label"], name, len(ts)) + cells + (note,)))
+            rows[name] = row
+        results.append({"workload": w["name"], "label": w["label"],
+                        "script": w["script"], "args": w["args"],
+                        "tools": rows})
+
+    # The targets.
+    print()
+    missed = False
+    targets = []
+    for res in results:
+        limit = TARGETS[res["workload"]]
+        ratio = res["tools"]["fullprof"]["ratio"]
+        met = sane and ratio is not None and ratio <= limit
+        missed = missed or not met
+        targets.append({"workload": res["workload"], "limit": limit,
+                        "ratio": ratio, "met": met})
+        print("target:   %-18s fullprof <= %.1fx plain: %s, %s" % (
+            res["label"], limit,
+            "%.2fx" % ratio if ratio is not None else "timed out",
+            "met" if met else "NOT MET" + ("" if sane else " (sanity failed)")))
+    for line in warnings:
+        print(line)
+    print("elapsed:  %.0fs" % (time.perf_counter() - started))
+
+    if args.json:
+        doc = {
+            "date": now.isoformat(timespec="seconds"),
+            "cpu": cpu_model(), "cpus": os.cpu_count(),
+            "python": {"path": python, "version": py_version},
+            "fullprof": {"path": fullprof, "version": fp_version,
+                         "python": fp_python},
+            "yappi": yappi, "repeat": repeat, "quick": args.quick,
+            "timeout": args.timeout, "warnings": warnings,
+            "sanity": {"ok": sane, "lines": sanity_lines},
+            "results": results, "targets": targets,
+        }
+        try:
+            with open(args.json, "w") as f:
+                json.dump(doc, f, indent=2)
+                f.write("\n")
+        except OSError as e:
+            raise BenchError("cannot write %s: %s" % (args.json, e.strerror))
+
+    if not sane:
+        return 1
+    if args.check and missed:
+        return 1
+    return 0
+
+
+def main(argv=None):
+    """Entry point; returns the exit status."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return run(args)
+    except BenchError as e:
+        print("run.py: %s" % e, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
