@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <Python.h>
 
@@ -97,6 +98,35 @@ parse_limit(const char *s, size_t *limit)
 	return 0;
 }
 
+/* Returns the option as the user typed it, for messages: "--name" for a
+ * long option (without any "=value"), "-c" for a short one. */
+static const char *
+option_as_typed(const char *arg, int optopt)
+{
+	static char buf[128];
+
+	if (strncmp(arg, "--", 2) == 0) {
+		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(arg, "="), arg);
+		return buf;
+	}
+	snprintf(buf, sizeof buf, "-%c", optopt ? optopt : '?');
+	return buf;
+}
+
+/* Returns non-zero when "--name[=...]" names one of longopts exactly. */
+static int
+is_known_long(const struct option *longopts, const char *arg)
+{
+	size_t n = strcspn(arg + 2, "=");
+
+	for (; longopts->name != NULL; longopts++) {
+		if (strlen(longopts->name) == n &&
+		    strncmp(longopts->name, arg + 2, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Returns the format a file name implies. */
 static const char *
 format_for_path(const char *path)
@@ -107,6 +137,8 @@ format_for_path(const char *path)
 		return "json";
 	return "table";
 }
+
+static char output_path[2 * PATH_MAX];
 
 /* Parses "run" options and runs the program. */
 static int
@@ -185,17 +217,16 @@ cmd_run_exec(int argc, char **argv)
 			done = 1;
 			break;
 		case ':':
-			if (optopt == 0)
-				return fp_usage_error("option '%s' needs a value",
-				    argv[optind - 1]);
-			return fp_usage_error("option '-%c' needs a value",
-			    optopt);
+			return fp_usage_error("option '%s' needs a value",
+			    option_as_typed(argv[optind - 1], optopt));
 		default:
-			if (optopt != 0)
-				return fp_usage_error("unknown option '-%c'",
-				    optopt);
+			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
+			    strchr(argv[optind - 1], '=') != NULL &&
+			    is_known_long(longopts, argv[optind - 1]))
+				return fp_usage_error("option '%s' takes no value",
+				    option_as_typed(argv[optind - 1], optopt));
 			return fp_usage_error("unknown option '%s'",
-			    argv[optind - 1]);
+			    option_as_typed(argv[optind - 1], optopt));
 		}
 	}
 	if (ro.target == NULL) {
@@ -208,6 +239,16 @@ cmd_run_exec(int argc, char **argv)
 	ro.args = argv + optind;
 	if (ro.format == NULL)
 		ro.format = ro.output ? format_for_path(ro.output) : "table";
+	/* The program may chdir; the output goes where fullprof started. */
+	if (ro.output != NULL && ro.output[0] != '/' &&
+	    strcmp(ro.output, "-") != 0) {
+		char cwd[PATH_MAX];
+
+		if (getcwd(cwd, sizeof cwd) != NULL &&
+		    snprintf(output_path, sizeof output_path, "%s/%s", cwd,
+		    ro.output) < (int)sizeof output_path)
+			ro.output = output_path;
+	}
 	return fp_launch(&ro);
 }
 

@@ -8,6 +8,8 @@
 
 #include <Python.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,10 @@
 #include "profile.h"
 #include "pyfunc.h"
 #include "run.h"
+
+/* The interpreter thread's stack: room for about a million nested Python
+ * calls (see fp_launch). */
+#define INTERPRETER_STACK_BYTES ((size_t)512 * 1024 * 1024)
 
 /* Returns the interpreter path python3 itself would be: the virtualenv's
  * python when VIRTUAL_ENV names one (so its packages are importable),
@@ -110,9 +116,10 @@ record_command_line(fp_profile_t *profile, const struct run_options *ro)
 	free(argv);
 }
 
-/* Runs the program under the profiler and returns fullprof's exit status. */
-int
-fp_launch(const struct run_options *ro)
+/* Runs the program under the profiler and returns fullprof's exit status;
+ * the body of the interpreter thread. */
+static int
+launch(const struct run_options *ro)
 {
 	PyConfig config;
 	PyStatus status;
@@ -128,7 +135,7 @@ fp_launch(const struct run_options *ro)
 		return 1;
 	}
 	switch (ro->kind) {
-	case RUN_SCRIPT: argv[n++] = (char *)ro->target; break;
+	case RUN_SCRIPT: argv[n++] = (char *)ro->target; break;	/* or "-" */
 	case RUN_MODULE: argv[n++] = "-m"; break;
 	case RUN_COMMAND: argv[n++] = "-c"; break;
 	}
@@ -143,7 +150,10 @@ fp_launch(const struct run_options *ro)
 	status = PyConfig_SetBytesArgv(&config, n, argv);
 	check_status(status, &config);
 	free(argv);
-	if (ro->kind == RUN_SCRIPT) {
+	if (ro->kind == RUN_SCRIPT && strcmp(ro->target, "-") == 0) {
+		/* Like python3 -: the program is read from standard input. */
+		status = PyStatus_Ok();
+	} else if (ro->kind == RUN_SCRIPT) {
 		status = PyConfig_SetBytesString(&config, &config.run_filename,
 		    ro->target);
 	} else if (ro->kind == RUN_MODULE) {
@@ -192,4 +202,51 @@ fp_launch(const struct run_options *ro)
 	if (rc != 0 && exitcode == 0)
 		return FP_EXIT_CANTCREAT;
 	return exitcode;
+}
+
+/* The interpreter thread's start routine: runs launch() and keeps its
+ * status. */
+struct launch_call {
+	const struct run_options *ro;
+	int status;
+};
+
+static void *
+launch_thread(void *arg)
+{
+	struct launch_call *call = arg;
+
+	call->status = launch(call->ro);
+	return NULL;
+}
+
+/* Runs the program under the profiler and returns fullprof's exit status.
+ *
+ * The interpreter runs on a thread of its own with a large stack. A
+ * frame-evaluation hook makes CPython evaluate every Python call in a C
+ * call of its own (it inlines them otherwise), so deep Python recursion,
+ * which python3 3.11+ runs in constant C stack, needs a deep C stack here:
+ * about 500 bytes a level. The stack is only reserved; pages are used as
+ * they are touched. This thread is Python's main thread (it initialises
+ * the interpreter), and the process's first thread blocks every signal so
+ * that signals reach it. */
+int
+fp_launch(const struct run_options *ro)
+{
+	struct launch_call call = { ro, 1 };
+	pthread_attr_t attr;
+	pthread_t thread;
+	sigset_t all;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, INTERPRETER_STACK_BYTES);
+	err = pthread_create(&thread, &attr, launch_thread, &call);
+	pthread_attr_destroy(&attr);
+	if (err != 0)
+		return launch(ro);	/* no thread: run with the stack we have */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	pthread_join(thread, NULL);
+	return call.status;
 }

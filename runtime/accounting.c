@@ -273,6 +273,16 @@ fp__acct_gen_finish(fp__acct_t *a, fp__thread_t *t, fp_time_t now)
 	finish_activation(a, x);
 }
 
+/* Drops an activation whose first segment never ran. */
+void
+fp__acct_gen_discard(fp__acct_t *a, fp__thread_t *t)
+{
+	fp__activation_t *x = t->stack[--t->depth].act;
+
+	x->next = a->free_acts;
+	a->free_acts = x;
+}
+
 /* Adds one closed activation's figures to the sink. */
 static void
 sink_activation(fp__stats_sink_fn sink, void *ctx, const fp__node_t *node,

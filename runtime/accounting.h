@@ -46,6 +46,8 @@ typedef struct fp__thread {
 	uint32_t depth, capacity;
 	fp__node_t *root;
 	unsigned long ident;		/* thread id as Python reports it */
+	const char *stack_floor;	/* below this, the C stack is nearly
+					 * used up (NULL: unknown) */
 	long native_id;
 	struct fp__thread *next;
 } fp__thread_t;
@@ -124,6 +126,14 @@ fp__acct_pop_segment(fp__thread_t *t, fp_time_t now)
 	return dur;
 }
 
+/* Drops the running segment of a call that never ran (refused before its
+ * first instruction): nothing is recorded. */
+static inline void
+fp__acct_discard(fp__thread_t *t)
+{
+	t->depth--;
+}
+
 /* Ends a plain call: pops it and records one activation. */
 static inline void
 fp__acct_return(fp__thread_t *t, fp_time_t now)
@@ -149,6 +159,10 @@ void fp__acct_gen_suspend(fp__acct_t *a, fp__thread_t *t, fp_time_t now);
 
 /* Pops the last segment of an activation that ended and records it. */
 void fp__acct_gen_finish(fp__acct_t *a, fp__thread_t *t, fp_time_t now);
+
+/* Drops an activation whose first segment never ran (refused before its
+ * first instruction): nothing is recorded. */
+void fp__acct_gen_discard(fp__acct_t *a, fp__thread_t *t);
 
 /* Closes every open activation as of now: running segments end at now,
  * waiting activations end at their last suspension. With discard, the

@@ -130,6 +130,46 @@ fp__set_profile_all_threads(Py_tracefunc fn)
 	PyErr_Clear();
 }
 
+/* What one C-level entry into the evaluation loop costs of the C recursion
+ * budget in 3.12 and 3.13 (PY_EVAL_C_STACK_UNITS, private to ceval.c). */
+#define FP__EVAL_C_STACK_UNITS 2
+
+/* Gives back (delta +1) or takes again (delta -1) the C recursion budget
+ * that 3.12+ charges for every C-level entry into the evaluation loop. Python-to-Python calls cost no C entry without a frame
+ * hook; with one, each does. The tracer hands the unit back while the
+ * thread has ample real C stack, so programs recurse as deep under
+ * fullprof as under python3. 3.11 charges Python calls against the Python
+ * limit only: nothing to do. */
+static inline void
+fp__c_recursion_adjust(PyThreadState *ts, int delta)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	ts->c_recursion_remaining += delta * FP__EVAL_C_STACK_UNITS;
+#else
+	(void)ts;
+	(void)delta;
+#endif
+}
+
+/* Returns non-zero when evaluating one more frame on this thread will be
+ * refused at once by the Python recursion limit (the frame never runs). */
+static inline int
+fp__recursion_exhausted(PyThreadState *ts)
+{
+#if PY_VERSION_HEX >= 0x030c0000
+	return ts->py_recursion_remaining <= 0;
+#else
+	return ts->recursion_remaining <= 0;
+#endif
+}
+
+/* Returns non-zero when fn is this thread's C profile function. */
+static inline int
+fp__profile_function_is(PyThreadState *ts, Py_tracefunc fn)
+{
+	return ts->c_profilefunc == fn;
+}
+
 /* Saved state of a pending exception, kept across calls into the C API. */
 typedef struct fp__saved_exc {
 #if PY_VERSION_HEX >= 0x030c0000

@@ -122,6 +122,29 @@ clip_name(const char *name, size_t max, char *out, size_t size)
 	snprintf(out, size, "%.*s...", (int)i, name);
 }
 
+/* Copies s into out with control characters written as escapes ("\n",
+ * "\x1b"), so that a name can neither break a row nor drive the
+ * terminal. */
+static void
+escape_controls(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 5 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			n += (size_t)snprintf(out + n, size - n, "\\n");
+		else if (c == '\t')
+			n += (size_t)snprintf(out + n, size - n, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+}
+
 enum { C_FILE, C_LINE, C_NAME, C_CALLS, C_OWN, C_TOTAL, C_SUSP, C_MIN, C_MEAN,
     C_MAX, NCOLS };
 static const char *const headings[NCOLS] = { "file", "line", "function",
@@ -150,12 +173,17 @@ row_cells(const fp_row_t *r, const fp__table_opts_t *o, char cells[NCOLS][512])
 	fp__format_duration(r->min, cells[C_MIN], 512);
 	fp__format_duration(r->mean, cells[C_MEAN], 512);
 	fp__format_duration(r->max, cells[C_MAX], 512);
-	if (strcmp(r->file, "~") == 0)
+	char clean[512];
+
+	if (strcmp(r->file, "~") == 0) {
 		snprintf(cells[C_FILE], 512, "~");
-	else
-		fp__format_path(r->file, o, PATH_WIDTH, cells[C_FILE], 512);
+	} else {
+		fp__format_path(r->file, o, PATH_WIDTH, cells[C_NAME], 512);
+		escape_controls(cells[C_NAME], cells[C_FILE], 512);
+	}
 	snprintf(cells[C_LINE], 512, "%d", r->line);
-	clip_name(r->name, NAME_WIDTH, cells[C_NAME], 512);
+	escape_controls(r->name, clean, sizeof clean);
+	clip_name(clean, NAME_WIDTH, cells[C_NAME], 512);
 }
 
 /* Appends the table for snap to out. */

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <Python.h>
+#include <pthread.h>
 
 #include "pyframe.h"
 #include "pyfunc.h"
@@ -40,6 +41,80 @@ static __thread uint64_t tls_generation
 static int builtin_profile(PyObject *obj, PyFrameObject *frame, int what,
     PyObject *arg);
 
+/* C stack kept free below the deepest hook frame: CPython's own C
+ * recursion checks and C extensions need room after the last Python call. */
+#define STACK_RESERVE_BYTES (256 * 1024)
+
+/* Returns the lowest usable address of this thread's C stack plus the
+ * reserve, or NULL when it cannot be told. */
+static const char *
+stack_floor_of_this_thread(void)
+{
+	pthread_attr_t attr;
+	void *low = NULL;
+	size_t size = 0;
+
+	if (pthread_getattr_np(pthread_self(), &attr) != 0)
+		return NULL;
+	if (pthread_attr_getstack(&attr, &low, &size) != 0 ||
+	    size <= 2 * STACK_RESERVE_BYTES)
+		low = NULL;
+	pthread_attr_destroy(&attr);
+	return low ? (const char *)low + STACK_RESERVE_BYTES : NULL;
+}
+
+/* Returns non-zero when the C stack of t has ample room left. */
+static inline int
+stack_has_room(const fp__thread_t *t)
+{
+	return t->stack_floor == NULL ||
+	    (const char *)__builtin_frame_address(0) > t->stack_floor;
+}
+
+/* Evaluates a frame in CPython's loop, first making sure the C stack has
+ * room: near its end a RecursionError is raised instead (python3 would
+ * not have used C stack for this call; without the check the process
+ * would crash). */
+static inline PyObject *
+evaluate(fp__thread_t *t, PyThreadState *ts, fp__pyframe_t *frame,
+    int throwflag, int *refused)
+{
+	PyObject *result;
+
+	*refused = fp__recursion_exhausted(ts);
+	if (!stack_has_room(t)) {
+		*refused = 1;
+		PyErr_SetString(PyExc_RecursionError, "maximum recursion depth "
+		    "exceeded (the C stack is nearly used up; fullprof needs "
+		    "C stack for each Python call)");
+		return NULL;
+	}
+	fp__c_recursion_adjust(ts, +1);
+	result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	fp__c_recursion_adjust(ts, -1);
+	if (result != NULL)
+		*refused = 0;
+	return result;
+}
+
+/* Ends C-function segments on top of t's stack that can no longer end by
+ * themselves: the program replaced the profile function (sys.setprofile,
+ * cProfile) while they ran, so their C_RETURN goes elsewhere. */
+static inline void
+close_orphaned_builtins(fp__acct_t *a, fp__thread_t *t, PyThreadState *ts)
+{
+	fp_time_t now;
+
+	if (t->depth == 0 || t->stack[t->depth - 1].act != NULL ||
+	    !(t->stack[t->depth - 1].node->func->flags & FP__FUNC_BUILTIN) ||
+	    fp__profile_function_is(ts, builtin_profile))
+		return;
+	now = fp__clock_now(&a->clock);
+	while (t->depth > 0 && t->stack[t->depth - 1].act == NULL &&
+	    (t->stack[t->depth - 1].node->func->flags & FP__FUNC_BUILTIN))
+		fp__acct_return(t, now);
+}
+
 /* Finds or creates this thread's record (slow path of current_thread). */
 static fp__thread_t *
 register_thread(fp__acct_t *a)
@@ -56,6 +131,7 @@ register_thread(fp__acct_t *a)
 		    (long)PyThread_get_thread_native_id());
 		if (t == NULL)
 			return NULL;
+		t->stack_floor = stack_floor_of_this_thread();
 		if (builtins_on)
 			PyEval_SetProfile(builtin_profile, NULL);
 	}
@@ -96,6 +172,19 @@ frame_func(fp__pyframe_t *frame)
 	return f;
 }
 
+/* Makes the stack of t depth deep again when a frame returns: C-function
+ * segments left open above it (their C_RETURN went to another profile
+ * function, because the program called sys.setprofile) end now. Returns
+ * non-zero when the frame's own segment is then on top. */
+static inline int
+settle_stack(fp__thread_t *t, uint32_t depth, fp_time_t now)
+{
+	while (t->depth > depth && t->stack[t->depth - 1].act == NULL &&
+	    (t->stack[t->depth - 1].node->func->flags & FP__FUNC_BUILTIN))
+		fp__acct_return(t, now);
+	return t->depth == depth;
+}
+
 /* Runs a generator frame as one segment of its activation. */
 static PyObject *
 eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
@@ -105,7 +194,7 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 	uint32_t depth = t->depth;
 	fp_time_t now = fp__clock_now(&a->clock);
 	PyObject *result;
-	int rc;
+	int rc, refused;
 
 	if (fp__frame_first_start(frame))
 		rc = fp__acct_gen_start(a, t, func, frame, now);
@@ -113,10 +202,16 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 		rc = fp__acct_gen_resume(a, t, func, frame, now);
 	if (rc != 0)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
-	result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	result = evaluate(t, ts, frame, throwflag, &refused);
 	now = fp__clock_now(&a->clock);
-	if (gen != generation || t->depth != depth + 1)
+	if (gen != generation || !settle_stack(t, depth + 1, now))
 		return result;
+	if (refused && fp__frame_first_start(frame)) {
+		/* A generator's frame lives in the generator object, which
+		 * its caller still holds: safe to read after evaluation. */
+		fp__acct_gen_discard(a, t);
+		return result;
+	}
 	if (result != NULL && fp__frame_suspended(frame))
 		fp__acct_gen_suspend(a, t, now);
 	else
@@ -134,10 +229,13 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 	PyObject *result;
 	uint64_t gen;
 	uint32_t depth;
+	int refused;
 
 	if (a == NULL || (func = frame_func(frame)) == NULL ||
 	    (t = current_thread(a)) == NULL)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	if (builtins_on)
+		close_orphaned_builtins(a, t, ts);
 	if (func->flags & FP__FUNC_GENERATOR) {
 		if (!fp__frame_in_generator(frame))
 			return _PyEval_EvalFrameDefault(ts, frame, throwflag);
@@ -148,12 +246,16 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 	if (fp__acct_push(a, t, func, NULL, 0) != 0)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 	t->stack[depth].enter = fp__clock_now(&a->clock);
-	result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	result = evaluate(t, ts, frame, throwflag, &refused);
 	{
 		fp_time_t now = fp__clock_now(&a->clock);
 
-		if (gen == generation && t->depth == depth + 1)
-			fp__acct_return(t, now);
+		if (gen == generation && settle_stack(t, depth + 1, now)) {
+			if (refused)
+				fp__acct_discard(t);
+			else
+				fp__acct_return(t, now);
+		}
 	}
 	return result;
 }

@@ -1,0 +1,258 @@
+"""test_async.py: coroutines, tasks and async generators.
+
+A coroutine counts one call per activation however often it is resumed;
+with the wall timer its total includes the time it spent suspended and
+`suspended` says how much; with the CPU timer suspension never counts.
+The event loop does not get a coroutine's running time as its own.
+"""
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fptest import (EXAMPLES, approx, check, eq, has_table, main, profile,
+                    profile_run, row, rows, run, script, skip, test)
+
+
+def small(value, limit=0.05, what="value"):
+    check(0 <= value < limit, "%s = %r, expected in [0, %r)" % (
+        what, value, limit))
+
+
+@test
+def sleeping_coroutine():
+    doc = profile("async_sleep.py")
+    r = row(doc, "sleeper")
+    eq(r["calls"], 1, "sleeper calls")
+    eq(r["primitive_calls"], 1, "sleeper primitive_calls")
+    approx(r["total"], 0.2, what="sleeper total")
+    approx(r["suspended"], 0.2, what="sleeper suspended")
+    small(r["own"], what="sleeper own")
+    approx(r["min"], r["total"], 0, 1e-6, what="sleeper min")
+    approx(r["max"], r["total"], 0, 1e-6, what="sleeper max")
+
+
+@test
+def yappi_burn_example():
+    doc = profile([os.path.join(EXAMPLES, "burn.py"), "0.2"])
+    f = "examples/burn.py"
+    foo = row(doc, "foo", f)
+    cpu = row(doc, "burn_cpu", f)
+    eq(foo["calls"], 1, "foo calls")
+    check(foo["total"] >= 0.75, "foo total %r, expected 0.8 (more on a "
+          "busy machine)" % foo["total"])
+    # burn_cpu burns 0.2s of CPU, which may take longer on a busy machine:
+    # the rest of foo is 0.6s of sleeping.
+    approx(foo["total"] - cpu["total"], 0.6, 0.4, 0.1,
+           what="foo total - burn_cpu total")
+    approx(foo["suspended"], 0.4, 0.4, 0.1, what="foo suspended")
+    small(foo["own"], what="foo own")
+    aio = row(doc, "burn_async_io", f)
+    eq(aio["calls"], 2, "burn_async_io calls")
+    approx(aio["total"], 0.4, 0.4, 0.1, what="burn_async_io total")
+    approx(aio["suspended"], 0.4, 0.4, 0.1, what="burn_async_io suspended")
+    approx(aio["mean"], 0.2, 0.4, 0.05, what="burn_async_io mean")
+    eq(cpu["calls"], 1, "burn_cpu calls")
+    check(0.18 <= cpu["own"] < 3, "burn_cpu own %r, expected 0.2 (more "
+          "on a busy machine)" % cpu["own"])
+    approx(cpu["own"], cpu["total"], 0.05, 0.01, what="burn_cpu own")
+    eq(cpu["suspended"], 0, "burn_cpu suspended")
+    io = row(doc, "burn_io", f)
+    eq(io["calls"], 1, "burn_io calls")
+    approx(io["total"], 0.2, 0.4, 0.05, what="burn_io total")
+    eq(io["suspended"], 0, "burn_io suspended")
+    # The event loop ran foo, but foo's 0.4s of running is not its own.
+    for name, file in (("Handle._run", "asyncio/events.py"),
+                       ("BaseEventLoop._run_once", "asyncio/base_events.py"),
+                       ("BaseEventLoop.run_forever",
+                        "asyncio/base_events.py"),
+                       ("BaseEventLoop.run_until_complete",
+                        "asyncio/base_events.py")):
+        for r in rows(doc, name, file):
+            small(r["own"], 0.05, "%s own" % name)
+
+
+@test
+def gather_of_many_tasks():
+    doc = profile("async_gather.py")
+    eq(row(doc, "worker")["calls"], 200, "worker calls")
+    eq(row(doc, "worker")["primitive_calls"], 200, "worker primitive")
+    eq(row(doc, "step")["calls"], 600, "step calls")
+    eq(row(doc, "main", "async_gather.py")["calls"], 1, "main calls")
+    sleeps = row(doc, "sleep", "asyncio/tasks.py")
+    eq(sleeps["calls"], 1200, "asyncio.sleep calls")
+
+
+@test
+def task_outliving_its_creator():
+    doc = profile("async_overlap.py")
+    creator, child = row(doc, "creator"), row(doc, "child")
+    eq(creator["calls"], 1, "creator calls")
+    eq(child["calls"], 1, "child calls")
+    eq(row(doc, "burn")["calls"], 1, "burn calls")
+    # child burns 0.05s of CPU while its creator is suspended: that is not
+    # the creator's own time, nor the main coroutine's.
+    small(creator["own"], 0.02, "creator own")
+    small(row(doc, "main", "async_overlap.py")["own"], 0.02, "main own")
+    small(child["own"], 0.02, "child own")
+    approx(row(doc, "burn")["own"], 0.05, 0.4, 0.03, what="burn own")
+    approx(creator["total"], 0.05, 0.4, 0.05, what="creator total")
+    approx(child["total"], 0.15, 0.4, 0.05, what="child total")
+    approx(child["suspended"], 0.1, 0.4, 0.05, what="child suspended")
+    approx(row(doc, "main", "async_overlap.py")["total"], 0.15, 0.4, 0.05,
+           what="main total")
+
+
+@test
+def cancelled_tasks():
+    doc = profile("async_cancel.py")
+    s = row(doc, "sleeper")
+    eq(s["calls"], 2, "sleeper calls (a task, then under wait_for)")
+    approx(s["max"], 0.05, 0.5, 0.05, what="sleeper max")
+    approx(s["min"], 0.03, 0.5, 0.05, what="sleeper min")
+    approx(s["suspended"], s["total"], 0.1, 0.01,
+           what="sleeper suspended")
+    c = row(doc, "cleaner")
+    eq(c["calls"], 1, "cleaner calls")
+    approx(c["total"], 0.07, 0.5, 0.05, what="cleaner total")
+    n = row(doc, "never_started")
+    check(n["calls"] in (0, 1), "never_started calls %r" % n["calls"])
+    eq(row(doc, "main", "async_cancel.py")["calls"], 1, "main calls")
+
+
+@test
+def exception_after_await():
+    doc = profile("async_exceptions.py")
+    f = row(doc, "failing")
+    eq(f["calls"], 1, "failing calls")
+    approx(f["total"], 0.02, 0.5, 0.03, what="failing total")
+    eq(row(doc, "catcher")["calls"], 1, "catcher calls")
+
+
+@test
+def exception_thrown_into_coroutine():
+    doc = profile("async_exceptions.py")
+    t = row(doc, "thrown_into")
+    eq(t["calls"], 1, "thrown_into calls (send, throw caught, throw out)")
+    eq(row(doc, "suspend")["calls"], 2, "suspend calls")
+    eq(row(doc, "drive_by_hand")["calls"], 1, "drive_by_hand calls")
+
+
+@test
+def async_generators():
+    doc = profile("async_gen.py")
+    t = row(doc, "ticks")
+    eq(t["calls"], 1, "ticks calls (consumed by async for)")
+    approx(t["total"], 0.05, 0.5, 0.04, what="ticks total")
+    approx(t["suspended"], 0.05, 0.5, 0.04, what="ticks suspended")
+    e = row(doc, "endless")
+    eq(e["calls"], 1, "endless calls (left early, aclose())")
+    eq(row(doc, "main", "async_gen.py")["calls"], 1, "main calls")
+
+
+@test
+def recursive_coroutine():
+    doc = profile("async_recursive.py")
+    d = row(doc, "descend")
+    eq(d["calls"], 11, "descend calls")
+    eq(d["primitive_calls"], 1, "descend primitive_calls")
+    # The total counts the outermost activation once: ~11 sleeps.
+    approx(d["total"], 0.055, 0.5, 0.05, what="descend total")
+    check(d["total"] <= row(doc, "main", "async_recursive.py")["total"] +
+          1e-6, "descend total exceeds its caller's")
+    n = row(doc, "no_suspend")
+    eq(n["calls"], 50, "no_suspend calls")
+    eq(n["suspended"], 0, "no_suspend suspended")
+
+
+@test
+def more_asyncio_shapes():
+    doc = profile("async_misc.py")
+    for name, calls in (("main", 1), ("job", 5), ("Resource.__aenter__", 2),
+                        ("Resource.__aexit__", 2), ("echo", 1),
+                        ("abandoned_agen", 1), ("blocking", 1),
+                        ("resolve_later", 1)):
+        eq(row(doc, name, "async_misc.py")["calls"], calls,
+           "%s calls" % name)
+    enter = row(doc, "Resource.__aenter__", "async_misc.py")
+    approx(enter["total"], 0.02, 0.5, 0.02, what="__aenter__ total")
+    approx(enter["suspended"], 0.02, 0.5, 0.02, what="__aenter__ suspended")
+    job = row(doc, "job", "async_misc.py")
+    check(job["max"] < 0.15, "job max %r: the cancelled job(0.2) ran its "
+          "full sleep?" % job["max"])
+
+
+@test
+def task_group():
+    if sys.version_info < (3, 11):
+        skip("asyncio.TaskGroup needs Python 3.11")
+    doc = profile("async_taskgroup.py")
+    w = row(doc, "tg_worker")
+    eq(w["calls"], 3, "tg_worker calls")
+    approx(w["min"], 0.03, 0.5, 0.03, what="tg_worker min")
+    approx(w["max"], 0.07, 0.5, 0.03, what="tg_worker max")
+    eq(row(doc, "tg_failer")["calls"], 1, "tg_failer calls")
+    eq(row(doc, "tg_victim")["calls"], 2, "tg_victim calls")
+    m = row(doc, "main", "async_taskgroup.py")
+    eq(m["calls"], 1, "main calls")
+    approx(m["total"], 0.09, 0.5, 0.05, what="main total")
+
+
+@test
+def sys_exit_with_task_suspended():
+    r = profile_run("async_exit_sys.py", expect_rc=4)
+    eq(row(r.doc, "forever")["calls"], 1, "forever calls")
+    eq(row(r.doc, "main", "async_exit_sys.py")["calls"], 1, "main calls")
+    approx(row(r.doc, "main", "async_exit_sys.py")["total"], 0.05, 0.5,
+           0.05, what="main total")
+
+
+@test
+def coroutines_suspended_at_exit():
+    r = profile_run("async_exit_pending.py")
+    check("Segmentation" not in r.err and "Fatal" not in r.err,
+          "stderr %r" % r.err[-1000:])
+    f = row(r.doc, "forever")
+    eq(f["calls"], 1, "forever calls")
+    eq(row(r.doc, "halfway")["calls"], 1, "halfway calls")
+    eq(row(r.doc, "main", "async_exit_pending.py")["calls"], 1, "main calls")
+    rc, out, err = run([script("async_exit_pending.py")])
+    eq(rc, 0, "exit status")
+    check(has_table(err), "no table on stderr: %r" % err[-1000:])
+
+
+@test
+def os_exit_from_the_loop():
+    rc, out, err = run([script("async_exit_os.py")])
+    eq(rc, 5, "exit status (python3 gives 5); stderr %r" % err[-500:])
+
+
+@test
+def cpu_timer_ignores_suspension():
+    doc = profile("async_sleep.py", ["--timer=cpu"])
+    eq(doc["timer"], "cpu", "timer")
+    r = row(doc, "sleeper")
+    eq(r["calls"], 1, "sleeper calls")
+    small(r["total"], 0.05, "sleeper total")
+    eq(r["suspended"], 0, "sleeper suspended")
+
+
+@test
+def cpu_timer_on_burn_example():
+    doc = profile([os.path.join(EXAMPLES, "burn.py"), "0.2"], ["-t", "cpu"])
+    f = "examples/burn.py"
+    foo = row(doc, "foo", f)
+    eq(foo["calls"], 1, "foo calls")
+    eq(foo["suspended"], 0, "foo suspended")
+    approx(foo["total"], 0.2, 0.4, 0.05, what="foo total (CPU)")
+    eq(row(doc, "burn_async_io", f)["calls"], 2, "burn_async_io calls")
+    small(row(doc, "burn_async_io", f)["total"], 0.05, "burn_async_io total")
+    small(row(doc, "burn_io", f)["total"], 0.05, "burn_io total")
+    approx(row(doc, "burn_cpu", f)["own"], 0.2, 0.4, 0.05,
+           what="burn_cpu own")
+    for r in doc["functions"]:
+        eq(r["suspended"], 0, "%s suspended with the CPU timer" % r["name"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""test_threads.py: every thread is profiled.
+
+Call counts are exact however the work is spread over threads (threading,
+bare _thread, concurrent.futures workers); times of activations running at
+the same time in different threads do not leak into each other; daemon
+threads still running at exit do not crash the report.
+"""
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fptest import (approx, check, eq, has_table, main, profile,
+                    profile_run, row, run, script, test)
+
+
+@test
+def calls_summed_across_threads():
+    doc = profile("threads.py")
+    eq(row(doc, "work")["calls"], 335, "work calls")
+    eq(row(doc, "work")["primitive_calls"], 335, "work primitive_calls")
+    eq(row(doc, "loop")["calls"], 10, "loop calls")
+    eq(row(doc, "spawner")["calls"], 1, "spawner calls")
+    eq(row(doc, "bare")["calls"], 1, "bare calls (a _thread thread)")
+
+
+@test
+def calls_exact_under_gil_contention():
+    doc = profile("thread_contention.py")
+    eq(row(doc, "hot")["calls"], 80000, "hot calls")
+    eq(row(doc, "hammer")["calls"], 4, "hammer calls")
+
+
+@test
+def thread_pool_workers():
+    doc = profile("thread_pool.py")
+    eq(row(doc, "square")["calls"], 100, "square calls")
+    eq(row(doc, "cube")["calls"], 25, "cube calls")
+
+
+@test
+def threads_time_separately():
+    doc = profile("thread_sleep.py")
+    n = row(doc, "napper")
+    eq(n["calls"], 2, "napper calls")
+    approx(n["min"], 0.1, 0.4, 0.05, what="napper min")
+    approx(n["max"], 0.1, 0.4, 0.05, what="napper max")
+    approx(n["total"], 0.2, 0.4, 0.08, what="napper total")
+
+
+@test
+def event_loops_in_threads():
+    doc = profile("thread_asyncio.py")
+    c = row(doc, "coro")
+    eq(c["calls"], 2, "coro calls")
+    approx(c["max"], 0.1, 0.4, 0.05, what="coro max")
+    approx(c["suspended"], 0.2, 0.4, 0.08, what="coro suspended")
+    eq(row(doc, "run_loop")["calls"], 2, "run_loop calls")
+
+
+@test
+def generator_and_coroutine_handed_to_another_thread():
+    doc = profile("thread_handoff.py")
+    n = row(doc, "numbers")
+    eq(n["calls"], 1, "numbers calls")
+    approx(n["total"], 0.04, 0.5, 0.03, what="numbers total")
+    eq(row(doc, "relay")["calls"], 1, "relay calls")
+    eq(row(doc, "suspend")["calls"], 3, "suspend calls")
+    eq(row(doc, "finish")["calls"], 1, "finish calls")
+
+
+@test
+def daemon_threads_running_at_exit():
+    r = profile_run("thread_daemon.py")
+    eq(r.out, "main done\n", "stdout")
+    check(row(r.doc, "tick")["calls"] >= 1, "tick never counted")
+    check(row(r.doc, "spin_once")["calls"] >= 1, "spin_once never counted")
+    for name in ("ticker", "spinner"):
+        check(row(r.doc, name)["calls"] <= 1, "%s counted more than once"
+              % name)
+    for _ in range(3):
+        rc, out, err = run([script("thread_daemon.py")])
+        eq(rc, 0, "exit status (stderr %r)" % err[-800:])
+        check(has_table(err), "no table on stderr: %r" % err[-800:])
+
+
+if __name__ == "__main__":
+    main()
