@@ -67,8 +67,15 @@ fp__outfile_write(const char *path, const char *data, size_t len)
 			return EISDIR;
 		return write_in_place(path, data, len);
 	}
-	if (asprintf(&tmp, "%s.fullprof-XXXXXX", path) < 0)
-		return ENOMEM;
+	/* The temporary file sits beside the target, under a short name of
+	 * its own, so any legal target name works. */
+	{
+		const char *slash = strrchr(path, '/');
+		int dirlen = slash ? (int)(slash - path) + 1 : 0;
+
+		if (asprintf(&tmp, "%.*s.fullprof-XXXXXX", dirlen, path) < 0)
+			return ENOMEM;
+	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		err = errno;

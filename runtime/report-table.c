@@ -12,7 +12,8 @@
 #define PATH_WIDTH 40
 #define NAME_WIDTH 44
 
-/* Formats a duration for people. */
+/* Formats a duration for people. The unit is chosen by the value as it
+ * will be printed, so 999999ns reads "1.000ms", never "1000µs". */
 char *
 fp__format_duration(fp_time_t ns, char *out, size_t size)
 {
@@ -20,21 +21,32 @@ fp__format_duration(fp_time_t ns, char *out, size_t size)
 
 	if (ns <= 0)
 		snprintf(out, size, "0");
-	else if (ns >= 1000000000)
+	else if (ns >= 999950000)
 		snprintf(out, size, "%.3fs", v / 1e9);
-	else if (ns >= 100000000)
+	else if (ns >= 99995000)
 		snprintf(out, size, "%.1fms", v / 1e6);
-	else if (ns >= 10000000)
+	else if (ns >= 9999500)
 		snprintf(out, size, "%.2fms", v / 1e6);
-	else if (ns >= 1000000)
+	else if (ns >= 999500)
 		snprintf(out, size, "%.3fms", v / 1e6);
-	else if (ns >= 10000)
+	else if (ns >= 9950)
 		snprintf(out, size, "%.0fµs", v / 1e3);
 	else if (ns >= 1000)
 		snprintf(out, size, "%.1fµs", v / 1e3);
 	else
 		snprintf(out, size, "%lldns", (long long)ns);
 	return out;
+}
+
+/* Returns the number of characters (not bytes) of a UTF-8 string. */
+static size_t
+display_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
 }
 
 /* Returns the part of path after prefix and a slash, or NULL. */
@@ -65,27 +77,23 @@ fp__format_path(const char *path, const fp__table_opts_t *o, size_t max,
 		snprintf(out, size, "%s", rest);
 	else
 		snprintf(out, size, "%s", path);
-	if (max > 3 && strlen(out) > max) {
-		/* Keep the tail, which names the file, from a slash on. */
-		const char *tail = out + strlen(out) - (max - 3);
-		const char *slash = strchr(tail, '/');
+	if (max > 3 && display_width(out) > max) {
+		/* Keep the tail, which names the file: its last max - 3
+		 * characters, from a slash on when there is one. */
+		size_t skip = display_width(out) - (max - 3);
+		const char *tail = out, *slash;
 		char tmp[4096];
 
+		for (; skip > 0; skip--) {
+			tail++;
+			while (((unsigned char)*tail & 0xC0) == 0x80)
+				tail++;
+		}
+		slash = strchr(tail, '/');
 		snprintf(tmp, sizeof tmp, "...%s", slash ? slash : tail);
 		snprintf(out, size, "%s", tmp);
 	}
 	return out;
-}
-
-/* Returns the number of characters (not bytes) of a UTF-8 string. */
-static size_t
-display_width(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 /* Appends s padded with spaces to width characters (left or right). */
@@ -199,7 +207,7 @@ fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__table_opts_t *o)
 	shown = o->limit && o->limit < snap->count ? o->limit : snap->count;
 	fp__format_duration(snap->meta.duration, dur, sizeof dur);
 	fp__buf_printf(out, "fullprof: %s timer, %s, Python %s, pid %ld, "
-	    "%zu function%s\n", snap->meta.timer, dur,
+	    "%zu function%s\n", snap->meta.timer ? snap->meta.timer : "?", dur,
 	    snap->meta.python ? snap->meta.python : "?", snap->meta.pid,
 	    snap->count, snap->count == 1 ? "" : "s");
 	for (c = 0; c < NCOLS; c++)

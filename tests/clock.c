@@ -1,0 +1,437 @@
+/*
+ * clock.c: checks for runtime/clock.c: setting up each timer kind, the fake
+ * clock the other suites drive by hand, the TSC's units, and loose sanity
+ * checks of the real clocks (the wall clock never goes back and, scaled by
+ * fp__clock_ns_per_unit, keeps pace with CLOCK_MONOTONIC; the CPU clocks
+ * stand still while the thread sleeps).
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "suites.h"
+#include "clock.h"
+
+/* Returns options for a timer kind, with everything else zero. */
+static fp_options_t
+options(fp_timer_kind_t kind)
+{
+	fp_options_t o;
+
+	memset(&o, 0, sizeof o);
+	o.timer = kind;
+	return o;
+}
+
+/* Returns CLOCK_MONOTONIC in nanoseconds, read directly. */
+static fp_time_t
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (fp_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Sleeps for ms milliseconds, however often a signal interrupts. */
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) != 0)
+		continue;
+}
+
+/* Returns non-zero when /proc/cpuinfo reports an invariant TSC. */
+static int
+invariant_tsc(void)
+{
+	char line[8192];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	int yes = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "flags", 5) == 0) {
+			yes = strstr(line, " constant_tsc") != NULL &&
+			    strstr(line, " nonstop_tsc") != NULL;
+			break;
+		}
+	}
+	fclose(f);
+	return yes;
+}
+
+/* Asserts that clk, scaled to nanoseconds, moves with CLOCK_MONOTONIC
+ * within 1% over a 50ms sleep. */
+static void
+assert_keeps_pace(const fp__clock_t *clk)
+{
+	fp_time_t c0, c1, m0, m1, dc, dm, diff;
+
+	m0 = mono();
+	c0 = fp__clock_now(clk);
+	sleep_ms(50);
+	c1 = fp__clock_now(clk);
+	m1 = mono();
+	dc = (fp_time_t)((double)(c1 - c0) * fp__clock_ns_per_unit(clk));
+	dm = m1 - m0;
+	ck_assert_int_ge(dm, 50000000);
+	diff = dc > dm ? dc - dm : dm - dc;
+	ck_assert_msg(diff <= dm / 100, "clock moved %lld ns while "
+	    "CLOCK_MONOTONIC moved %lld ns", (long long)dc, (long long)dm);
+}
+
+/* Asserts that clk never goes back over a million reads. */
+static void
+assert_monotonic(const fp__clock_t *clk)
+{
+	fp_time_t prev = fp__clock_now(clk), now;
+	int i;
+
+	for (i = 0; i < 1000000; i++) {
+		now = fp__clock_now(clk);
+		ck_assert_msg(now >= prev, "read %d went back from %lld to "
+		    "%lld", i, (long long)prev, (long long)now);
+		prev = now;
+	}
+}
+
+START_TEST(test_fp__clock_init_wall)
+{
+	fp_options_t o = options(FP_TIMER_WALL);
+	fp__clock_t clk;
+
+	unsetenv("FULLPROF_CLOCK");
+	memset(&clk, 0xAB, sizeof clk);
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_str_eq(clk.name, "wall");
+	ck_assert_int_eq(clk.is_wall, 1);
+	ck_assert_ptr_null(clk.fn);
+	/* The TSC exactly when the kernel says it is invariant, with its
+	 * reference point taken now. */
+	if (invariant_tsc()) {
+		ck_assert_int_eq(clk.source, FP__CLOCK_TSC);
+		ck_assert_uint_ne(clk.base_tsc, 0);
+		ck_assert_int_le(clk.base_ns, mono());
+		ck_assert_int_gt(clk.base_ns, mono() - 1000000000);
+	} else {
+		ck_assert_int_eq(clk.source, FP__CLOCK_MONOTONIC);
+	}
+}
+END_TEST
+
+START_TEST(test_fp__clock_init_wall_env_monotonic)
+{
+	fp_options_t o = options(FP_TIMER_WALL);
+	fp__clock_t clk;
+
+	setenv("FULLPROF_CLOCK", "monotonic", 1);
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_int_eq(clk.source, FP__CLOCK_MONOTONIC);
+	ck_assert_str_eq(clk.name, "wall");
+	ck_assert_int_eq(clk.is_wall, 1);
+	/* Other values leave the choice to the machine. */
+	setenv("FULLPROF_CLOCK", "tsc", 1);
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_int_eq(clk.source,
+	    invariant_tsc() ? FP__CLOCK_TSC : FP__CLOCK_MONOTONIC);
+}
+END_TEST
+
+START_TEST(test_fp__clock_init_cpu)
+{
+	fp_options_t o = options(FP_TIMER_CPU);
+	fp__clock_t clk;
+
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_str_eq(clk.name, "cpu");
+	ck_assert_int_eq(clk.source, FP__CLOCK_THREAD_CPU);
+	ck_assert_int_eq(clk.is_wall, 0);
+}
+END_TEST
+
+START_TEST(test_fp__clock_init_process)
+{
+	fp_options_t o = options(FP_TIMER_PROCESS);
+	fp__clock_t clk;
+
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_str_eq(clk.name, "process");
+	ck_assert_int_eq(clk.source, FP__CLOCK_PROCESS_CPU);
+	ck_assert_int_eq(clk.is_wall, 0);
+}
+END_TEST
+
+START_TEST(test_fp__clock_init_custom)
+{
+	fp_options_t o = options(FP_TIMER_CUSTOM);
+	fp__clock_t clk;
+	fp_time_t t = 0;
+
+	o.timer_fn = fp__fake_clock_fn;
+	o.timer_ctx = &t;
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_str_eq(clk.name, "custom");
+	ck_assert_int_eq(clk.source, FP__CLOCK_CALLBACK);
+	ck_assert_ptr_eq(clk.fn, fp__fake_clock_fn);
+	ck_assert_ptr_eq(clk.ctx, &t);
+	ck_assert_int_eq(clk.is_wall, 0);
+	/* timer_is_wall is a flag: any non-zero value means yes. */
+	o.timer_is_wall = 1;
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_int_eq(clk.is_wall, 1);
+	o.timer_is_wall = 7;
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_int_eq(clk.is_wall, 1);
+}
+END_TEST
+
+START_TEST(test_fp__clock_init_custom_without_fn)
+{
+	fp_options_t o = options(FP_TIMER_CUSTOM);
+	fp__clock_t clk;
+	fp_time_t t = 0;
+
+	o.timer_ctx = &t;
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_ERR_INVAL);
+}
+END_TEST
+
+START_TEST(test_fp__clock_init_bad_kind)
+{
+	fp_options_t o = options((fp_timer_kind_t)42);
+	fp__clock_t clk;
+
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_ERR_INVAL);
+	o = options((fp_timer_kind_t)-1);
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_ERR_INVAL);
+}
+END_TEST
+
+START_TEST(test_fp__fake_clock_fn_exact)
+{
+	fp_options_t o = options(FP_TIMER_CUSTOM);
+	fp__clock_t clk;
+	fp_time_t t = 0;
+
+	o.timer_fn = fp__fake_clock_fn;
+	o.timer_ctx = &t;
+	o.timer_is_wall = 1;
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_int_eq(fp__clock_now(&clk), 0);
+	t = 123;
+	ck_assert_int_eq(fp__clock_now(&clk), 123);
+	ck_assert_int_eq(fp__clock_read_slow(&clk), 123);
+	t = 5000000000LL;
+	ck_assert_int_eq(fp__clock_now(&clk), 5000000000LL);
+	/* It does not advance by itself, and may even go back. */
+	ck_assert_int_eq(fp__clock_now(&clk), 5000000000LL);
+	t = 7;
+	ck_assert_int_eq(fp__clock_now(&clk), 7);
+	t = INT64_MAX;
+	ck_assert_int_eq(fp__clock_now(&clk), INT64_MAX);
+	t = -1;
+	ck_assert_int_eq(fp__fake_clock_fn(&t), -1);
+}
+END_TEST
+
+START_TEST(test_fp__clock_now_wall_monotonic)
+{
+	fp_options_t o = options(FP_TIMER_WALL);
+	fp__clock_t clk;
+
+	unsetenv("FULLPROF_CLOCK");
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	assert_monotonic(&clk);
+}
+END_TEST
+
+START_TEST(test_fp__clock_now_wall_pace)
+{
+	fp_options_t o = options(FP_TIMER_WALL);
+	fp__clock_t clk;
+
+	unsetenv("FULLPROF_CLOCK");
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	assert_keeps_pace(&clk);
+}
+END_TEST
+
+START_TEST(test_fp__clock_now_monotonic_source)
+{
+	fp_options_t o = options(FP_TIMER_WALL);
+	fp__clock_t clk;
+
+	setenv("FULLPROF_CLOCK", "monotonic", 1);
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_int_eq(clk.source, FP__CLOCK_MONOTONIC);
+	assert_monotonic(&clk);
+	assert_keeps_pace(&clk);
+}
+END_TEST
+
+START_TEST(test_fp__clock_ns_per_unit_nanosecond_clocks)
+{
+	static const fp_timer_kind_t kinds[] = { FP_TIMER_CPU,
+	    FP_TIMER_PROCESS, FP_TIMER_CUSTOM };
+	fp__clock_t clk;
+	fp_time_t t = 0;
+	size_t i;
+
+	/* Every clock but the TSC counts nanoseconds already. */
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		fp_options_t o = options(kinds[i]);
+
+		o.timer_fn = fp__fake_clock_fn;
+		o.timer_ctx = &t;
+		ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+		ck_assert(fp__clock_ns_per_unit(&clk) == 1.0);
+	}
+	setenv("FULLPROF_CLOCK", "monotonic", 1);
+	{
+		fp_options_t o = options(FP_TIMER_WALL);
+
+		ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+		ck_assert(fp__clock_ns_per_unit(&clk) == 1.0);
+	}
+}
+END_TEST
+
+START_TEST(test_fp__clock_ns_per_unit_tsc)
+{
+	fp_options_t o = options(FP_TIMER_WALL);
+	fp__clock_t clk;
+	fp_time_t m0;
+	double k, k2;
+
+	unsetenv("FULLPROF_CLOCK");
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	if (clk.source != FP__CLOCK_TSC)
+		return;		/* no invariant TSC on this machine */
+	/* Asked at once, it waits for a millisecond of measurement. */
+	k = fp__clock_ns_per_unit(&clk);
+	m0 = mono();
+	ck_assert_int_ge(m0 - clk.base_ns, 1000000);
+	/* Some rate between 100 MHz and 100 GHz. */
+	ck_assert_msg(k > 0.01 && k < 10.0, "%g ns per tick", k);
+	/* Asked again later, it agrees (loosely: the first figure rests on
+	 * one millisecond, which a preemption can skew). */
+	sleep_ms(20);
+	k2 = fp__clock_ns_per_unit(&clk);
+	ck_assert_msg(k2 > k * 0.95 && k2 < k * 1.05, "rate moved from %g to "
+	    "%g", k, k2);
+}
+END_TEST
+
+START_TEST(test_fp__clock_now_cpu_sleep)
+{
+	fp_options_t o = options(FP_TIMER_CPU);
+	fp__clock_t clk;
+	fp_time_t c0, c1;
+
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	c0 = fp__clock_now(&clk);
+	sleep_ms(50);
+	c1 = fp__clock_now(&clk);
+	ck_assert_int_ge(c1, c0);
+	/* Sleeping costs far less than the 50ms it lasts. */
+	ck_assert_msg(c1 - c0 < 5000000, "cpu clock moved %lld ns in a 50ms "
+	    "sleep", (long long)(c1 - c0));
+}
+END_TEST
+
+START_TEST(test_fp__clock_now_process_sleep)
+{
+	fp_options_t o = options(FP_TIMER_PROCESS);
+	fp__clock_t clk;
+	fp_time_t c0, c1;
+
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	c0 = fp__clock_now(&clk);
+	sleep_ms(50);
+	c1 = fp__clock_now(&clk);
+	ck_assert_int_ge(c1, c0);
+	ck_assert_msg(c1 - c0 < 5000000, "process clock moved %lld ns in a "
+	    "50ms sleep", (long long)(c1 - c0));
+}
+END_TEST
+
+START_TEST(test_fp__clock_now_cpu_spin)
+{
+	fp_options_t o = options(FP_TIMER_CPU);
+	fp__clock_t clk;
+	fp_time_t c0, deadline = mono() + 5000000000LL;
+	volatile unsigned long sink = 0;
+
+	/* Spinning does advance it (bounded, in case it never does). */
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	c0 = fp__clock_now(&clk);
+	while (fp__clock_now(&clk) - c0 < 10000000 && mono() < deadline)
+		sink++;
+	ck_assert_int_ge(fp__clock_now(&clk) - c0, 10000000);
+}
+END_TEST
+
+START_TEST(test_fp__monotonic_ns_matches)
+{
+	fp_time_t a, b, c;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		a = mono();
+		b = fp__monotonic_ns();
+		c = mono();
+		ck_assert_int_le(a, b);
+		ck_assert_int_le(b, c);
+	}
+}
+END_TEST
+
+/* Returns the suite of runtime/clock.c. */
+Suite *
+suite_clock(void)
+{
+	Suite *s = suite_create("clock");
+	TCase *tc;
+
+	tc = tcase_create("fp__clock_init");
+	tcase_add_test(tc, test_fp__clock_init_wall);
+	tcase_add_test(tc, test_fp__clock_init_wall_env_monotonic);
+	tcase_add_test(tc, test_fp__clock_init_cpu);
+	tcase_add_test(tc, test_fp__clock_init_process);
+	tcase_add_test(tc, test_fp__clock_init_custom);
+	tcase_add_test(tc, test_fp__clock_init_custom_without_fn);
+	tcase_add_test(tc, test_fp__clock_init_bad_kind);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__fake_clock_fn");
+	tcase_add_test(tc, test_fp__fake_clock_fn_exact);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__clock_now");
+	tcase_add_test(tc, test_fp__clock_now_wall_monotonic);
+	tcase_add_test(tc, test_fp__clock_now_wall_pace);
+	tcase_add_test(tc, test_fp__clock_now_monotonic_source);
+	tcase_add_test(tc, test_fp__clock_now_cpu_sleep);
+	tcase_add_test(tc, test_fp__clock_now_process_sleep);
+	tcase_add_test(tc, test_fp__clock_now_cpu_spin);
+	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__clock_ns_per_unit");
+	tcase_add_test(tc, test_fp__clock_ns_per_unit_nanosecond_clocks);
+	tcase_add_test(tc, test_fp__clock_ns_per_unit_tsc);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__monotonic_ns");
+	tcase_add_test(tc, test_fp__monotonic_ns_matches);
+	suite_add_tcase(s, tc);
+	return s;
+}

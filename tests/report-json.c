@@ -1,0 +1,346 @@
+/*
+ * report-json.c: checks for runtime/report-json.c: the exact text of the
+ * JSON document for small hand-built snapshots, the escaping of file,
+ * function and argument strings, and that Python's json module reads the
+ * document back with the values that went in. Also the format dispatch
+ * (fp__format_known, fp__render_format) that lives in the same file.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "suites.h"
+#include "report.h"
+
+static char *app_argv[] = { "app.py", "--n", "3", NULL };
+
+/* Fills *snap with the given rows and plain metadata. */
+static void
+make_snap(fp_snapshot_t *snap, fp_row_t *rows, size_t count)
+{
+	memset(snap, 0, sizeof *snap);
+	snap->rows = rows;
+	snap->count = count;
+	snap->meta.mode = "trace";
+	snap->meta.timer = "wall";
+	snap->meta.python = "3.11.2";
+	snap->meta.pid = 4242;
+	snap->meta.argc = 3;
+	snap->meta.argv = app_argv;
+	snap->meta.duration = 2250000000LL;
+}
+
+/* Fills a row with one figure for every time. */
+static fp_row_t
+row(const char *file, int line, const char *name, uint64_t calls,
+    uint64_t primitive, fp_time_t own, fp_time_t total)
+{
+	fp_row_t r;
+
+	memset(&r, 0, sizeof r);
+	r.file = file;
+	r.line = line;
+	r.name = name;
+	r.calls = calls;
+	r.primitive_calls = primitive;
+	r.own = own;
+	r.total = total;
+	r.min = r.mean = r.max = calls ? total / (fp_time_t)calls : 0;
+	return r;
+}
+
+/* Renders snap into b (initialised here). */
+static void
+render(fp__buf_t *b, const fp_snapshot_t *snap)
+{
+	fp__buf_init(b);
+	fp__render_json(b, snap);
+	ck_assert_int_eq(b->nomem, 0);
+	ck_assert_ptr_nonnull(b->data);
+}
+
+/* Feeds doc to Python's json module and evaluates expr on the result d;
+ * returns the interpreter's exit status (0: parsed and expr true, 3: expr
+ * false, anything else: did not parse). expr must not hold a ' . */
+static int
+python_check(const char *doc, const char *expr)
+{
+	char cmd[4096];
+	FILE *p;
+	int status;
+
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(cmd, sizeof cmd, "%s -c 'import json, sys\n"
+	    "d = json.load(sys.stdin)\nsys.exit(0 if (%s) else 3)' 2>/dev/null",
+	    FP_PYTHON_EXECUTABLE, expr);
+	p = popen(cmd, "w");
+	ck_assert_ptr_nonnull(p);
+	fputs(doc, p);
+	status = pclose(p);
+	ck_assert_msg(WIFEXITED(status), "python did not exit normally");
+	return WEXITSTATUS(status);
+}
+
+START_TEST(test_fp__render_json_exact)
+{
+	fp_row_t rows[2];
+	fp_snapshot_t snap;
+	fp__buf_t b;
+
+	rows[0] = row("/src/app.py", 3, "main", 1, 1, 14000, 1500000000);
+	rows[1] = row("~", 0, "<built-in function len>", 7, 5, 7, 70);
+	rows[1].min = 1;
+	rows[1].max = 40;
+	rows[1].suspended = 250000000;
+	make_snap(&snap, rows, 2);
+	render(&b, &snap);
+	ck_assert_str_eq(b.data,
+	    "{\"fullprof\": \"" FP_VERSION "\", \"python\": \"3.11.2\", "
+	    "\"pid\": 4242, \"argv\": [\"app.py\", \"--n\", \"3\"],\n"
+	    " \"mode\": \"trace\", \"timer\": \"wall\", \"duration\": 2.25, "
+	    "\"lost_calls\": 0,\n"
+	    " \"functions\": [\n"
+	    "  {\"file\": \"/src/app.py\", \"line\": 3, \"name\": \"main\", "
+	    "\"calls\": 1, \"primitive_calls\": 1, \"own\": 0.000014, "
+	    "\"total\": 1.5, \"suspended\": 0, \"min\": 1.5, \"mean\": 1.5, "
+	    "\"max\": 1.5},\n"
+	    "  {\"file\": \"~\", \"line\": 0, "
+	    "\"name\": \"<built-in function len>\", "
+	    "\"calls\": 7, \"primitive_calls\": 5, \"own\": 0.000000007, "
+	    "\"total\": 0.00000007, \"suspended\": 0.25, "
+	    "\"min\": 0.000000001, \"mean\": 0.00000001, "
+	    "\"max\": 0.00000004}]}\n");
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_json_empty)
+{
+	fp_snapshot_t snap;
+	fp__buf_t b;
+
+	/* No rows, no arguments, and no strings in the metadata at all. */
+	memset(&snap, 0, sizeof snap);
+	render(&b, &snap);
+	ck_assert_str_eq(b.data,
+	    "{\"fullprof\": \"" FP_VERSION "\", \"python\": \"\", "
+	    "\"pid\": 0, \"argv\": [],\n"
+	    " \"mode\": \"trace\", \"timer\": \"\", \"duration\": 0, "
+	    "\"lost_calls\": 0,\n"
+	    " \"functions\": []}\n");
+	ck_assert_int_eq(python_check(b.data,
+	    "d[\"functions\"] == [] and d[\"argv\"] == [] and "
+	    "d[\"mode\"] == \"trace\""), 0);
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_json_lost_calls)
+{
+	fp_snapshot_t snap;
+	fp__buf_t b;
+
+	make_snap(&snap, NULL, 0);
+	snap.meta.lost = 18446744073709551615ull;
+	render(&b, &snap);
+	ck_assert_ptr_nonnull(strstr(b.data,
+	    ", \"lost_calls\": 18446744073709551615,\n"));
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_json_escaping)
+{
+	fp_row_t rows[1];
+	fp_snapshot_t snap;
+	fp__buf_t b;
+
+	/* A file name with UTF-8 and quotes, a function name with a quote,
+	 * a backslash and a byte that is not UTF-8. */
+	rows[0] = row("/tmp/caf\xc3\xa9 \"q\".py", 12, "f\"g\\h\xff", 1, 1, 5,
+	    5);
+	make_snap(&snap, rows, 1);
+	render(&b, &snap);
+	ck_assert_ptr_nonnull(strstr(b.data,
+	    "{\"file\": \"/tmp/caf\xc3\xa9 \\\"q\\\".py\", \"line\": 12, "
+	    "\"name\": \"f\\\"g\\\\h\\ufffd\", "));
+	ck_assert_int_eq(python_check(b.data,
+	    "d[\"functions\"][0][\"file\"] == \"/tmp/caf\\u00e9 \\\"q\\\".py\""
+	    " and d[\"functions\"][0][\"name\"] == \"f\\\"g\\\\h\\ufffd\""), 0);
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_json_argv)
+{
+	char *argv[] = { "script.py", "say \"hi\"", "tab\there", "",
+	    "\xe2\x82\xac" "5", NULL };
+	fp_snapshot_t snap;
+	fp__buf_t b;
+
+	make_snap(&snap, NULL, 0);
+	snap.meta.argc = 5;
+	snap.meta.argv = argv;
+	render(&b, &snap);
+	ck_assert_ptr_nonnull(strstr(b.data,
+	    "\"argv\": [\"script.py\", \"say \\\"hi\\\"\", \"tab\\there\", "
+	    "\"\", \"\xe2\x82\xac" "5\"],\n"));
+	ck_assert_int_eq(python_check(b.data,
+	    "d[\"argv\"] == [\"script.py\", \"say \\\"hi\\\"\", \"tab\\there\","
+	    " \"\", \"\\u20ac5\"]"), 0);
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_json_builtin_row)
+{
+	fp_row_t rows[1];
+	fp_snapshot_t snap;
+	fp__buf_t b;
+
+	rows[0] = row("~", 0, "<method 'append' of 'list' objects>", 3, 3, 30,
+	    30);
+	make_snap(&snap, rows, 1);
+	render(&b, &snap);
+	ck_assert_ptr_nonnull(strstr(b.data,
+	    "{\"file\": \"~\", \"line\": 0, "
+	    "\"name\": \"<method 'append' of 'list' objects>\", "
+	    "\"calls\": 3, "));
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_json_parses)
+{
+	fp_row_t rows[3];
+	fp_snapshot_t snap;
+	fp__buf_t b;
+
+	rows[0] = row("/src/app.py", 3, "main", 1, 1, 14000, 1500000000);
+	rows[1] = row("~", 0, "<built-in function len>", 7, 5, 7, 70);
+	rows[2] = row("/src/x\x01y.py", 99, "ctl\n\x1f", 2, 2, 1000000001,
+	    3000000000LL);
+	make_snap(&snap, rows, 3);
+	snap.meta.lost = 2;
+	render(&b, &snap);
+	ck_assert_int_eq(python_check(b.data,
+	    "d[\"fullprof\"] == \"" FP_VERSION "\" and "
+	    "d[\"python\"] == \"3.11.2\" and d[\"pid\"] == 4242 and "
+	    "d[\"timer\"] == \"wall\" and d[\"duration\"] == 2.25 and "
+	    "d[\"lost_calls\"] == 2 and len(d[\"functions\"]) == 3 and "
+	    "d[\"functions\"][0][\"own\"] == 0.000014 and "
+	    "d[\"functions\"][1][\"file\"] == \"~\" and "
+	    "d[\"functions\"][1][\"line\"] == 0 and "
+	    "d[\"functions\"][1][\"primitive_calls\"] == 5 and "
+	    "d[\"functions\"][2][\"file\"] == \"/src/x\\x01y.py\" and "
+	    "d[\"functions\"][2][\"name\"] == \"ctl\\n\\x1f\" and "
+	    "d[\"functions\"][2][\"own\"] == 1.000000001 and "
+	    "d[\"functions\"][2][\"mean\"] == 1.5"), 0);
+	/* The check itself can fail. */
+	ck_assert_int_eq(python_check(b.data, "d[\"pid\"] == 1"), 3);
+	ck_assert_int_ne(python_check("{\"a\": [1,}\n", "True"), 0);
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__format_known_names)
+{
+	ck_assert_int_ne(fp__format_known("json"), 0);
+	ck_assert_int_ne(fp__format_known("table"), 0);
+	ck_assert_int_eq(fp__format_known("JSON"), 0);
+	ck_assert_int_eq(fp__format_known("pstats"), 0);
+	ck_assert_int_eq(fp__format_known(""), 0);
+	ck_assert_int_eq(fp__format_known("jsonx"), 0);
+}
+END_TEST
+
+START_TEST(test_fp__render_format_json_sorted)
+{
+	fp_row_t rows[3];
+	fp_snapshot_t snap;
+	fp__table_opts_t o;
+	fp__buf_t b;
+	const char *a, *c, *z;
+
+	rows[0] = row("/f.py", 1, "a_small", 1, 1, 10, 10);
+	rows[1] = row("/f.py", 2, "z_big", 1, 1, 30, 30);
+	rows[2] = row("/f.py", 3, "c_mid", 1, 1, 20, 20);
+	make_snap(&snap, rows, 3);
+	memset(&o, 0, sizeof o);
+	o.sort = FP__SORT_NAME;
+	fp__buf_init(&b);
+	ck_assert_int_eq(fp__render_format(&b, "json", &snap, &o), FP_OK);
+	a = strstr(b.data, "\"a_small\"");
+	c = strstr(b.data, "\"c_mid\"");
+	z = strstr(b.data, "\"z_big\"");
+	ck_assert(a != NULL && c != NULL && z != NULL);
+	ck_assert(a < c && c < z);
+	fp__buf_free(&b);
+
+	o.sort = FP__SORT_TOTAL;
+	fp__buf_init(&b);
+	ck_assert_int_eq(fp__render_format(&b, "json", &snap, &o), FP_OK);
+	a = strstr(b.data, "\"a_small\"");
+	c = strstr(b.data, "\"c_mid\"");
+	z = strstr(b.data, "\"z_big\"");
+	ck_assert(a != NULL && c != NULL && z != NULL);
+	ck_assert(z < c && c < a);
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_format_table_and_unknown)
+{
+	fp_row_t rows[1];
+	fp_snapshot_t snap;
+	fp__table_opts_t o;
+	fp__buf_t b;
+
+	rows[0] = row("/f.py", 1, "only", 1, 1, 10, 10);
+	make_snap(&snap, rows, 1);
+	memset(&o, 0, sizeof o);
+	fp__buf_init(&b);
+	ck_assert_int_eq(fp__render_format(&b, "table", &snap, &o), FP_OK);
+	ck_assert_int_eq(strncmp(b.data, "fullprof: wall timer, ", 22), 0);
+	fp__buf_free(&b);
+
+	fp__buf_init(&b);
+	ck_assert_int_eq(fp__render_format(&b, "xml", &snap, &o),
+	    FP_ERR_FORMAT);
+	ck_assert_uint_eq(b.len, 0);
+	fp__buf_free(&b);
+}
+END_TEST
+
+/* Returns the suite of runtime/report-json.c. */
+Suite *
+suite_report_json(void)
+{
+	Suite *s = suite_create("report_json");
+	TCase *tc;
+
+	tc = tcase_create("fp__render_json");
+	tcase_add_test(tc, test_fp__render_json_exact);
+	tcase_add_test(tc, test_fp__render_json_empty);
+	tcase_add_test(tc, test_fp__render_json_lost_calls);
+	tcase_add_test(tc, test_fp__render_json_escaping);
+	tcase_add_test(tc, test_fp__render_json_argv);
+	tcase_add_test(tc, test_fp__render_json_builtin_row);
+	tcase_add_test(tc, test_fp__render_json_parses);
+	/* Each Python start-up takes a while on a loaded machine. */
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__format_known");
+	tcase_add_test(tc, test_fp__format_known_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__render_format");
+	tcase_add_test(tc, test_fp__render_format_json_sorted);
+	tcase_add_test(tc, test_fp__render_format_table_and_unknown);
+	suite_add_tcase(s, tc);
+	return s;
+}
