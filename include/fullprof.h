@@ -105,6 +105,32 @@ FP_EXPORT int fp_profile_is_running(const fp_profile_t *profile);
 /* Stops the profile if needed and releases it. NULL is accepted. */
 FP_EXPORT void fp_profile_free(fp_profile_t *profile);
 
+/* Restricts recording to the functions spec names and whatever they call
+ * (in the same thread, for as long as they run). Without any, every
+ * function is recorded. A spec is one of:
+ *   "name" or "Class.method"     a qualified name, in any module;
+ *   "pkg.mod.name"               module and qualified name, dotted;
+ *   "pkg.mod:Class.method"       module and qualified name;
+ *   a glob such as "pkg.*"       matched against "module.qualname" and
+ *                                against the qualified name alone.
+ * A spec that matches no function that ran is kept, and reported as a row
+ * with no_data set. Adding or removing works while the profile runs;
+ * adding a spec already present, or removing one that is not, is harmless.
+ * Returns FP_OK, FP_ERR_INVAL (empty spec) or FP_ERR_NOMEM. */
+FP_EXPORT int fp_profile_add_function(fp_profile_t *profile, const char *spec);
+
+/* Removes a spec added with fp_profile_add_function. */
+FP_EXPORT int fp_profile_remove_function(fp_profile_t *profile,
+    const char *spec);
+
+/* Returns how many function specs restrict recording (0: everything). */
+FP_EXPORT size_t fp_profile_function_count(const fp_profile_t *profile);
+
+/* Returns spec i (0 <= i < count), owned by the profile and valid until
+ * it is removed, or NULL. */
+FP_EXPORT const char *fp_profile_function(const fp_profile_t *profile,
+    size_t i);
+
 /* One function's figures, summed over all threads. Times in nanoseconds. */
 typedef struct fp_row {
 	const char *file;	/* "~" for C functions */
@@ -116,6 +142,9 @@ typedef struct fp_row {
 	fp_time_t total;	/* inclusive, once per outermost activation */
 	fp_time_t suspended;	/* of total, time suspended at await/yield */
 	fp_time_t min, mean, max; /* per activation, inclusive */
+	int no_data;		/* a requested spec that matched nothing that
+				 * ran: name is the spec, file "", line 0,
+				 * every figure 0 */
 } fp_row_t;
 
 typedef struct fp_snapshot fp_snapshot_t;

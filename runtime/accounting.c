@@ -138,6 +138,21 @@ take_waiting(fp__acct_t *a, const void *key)
 	return NULL;
 }
 
+/* Returns non-zero when an activation waits under key. */
+int
+fp__acct_is_waiting(const fp__acct_t *a, const void *key)
+{
+	const fp__activation_t *x;
+
+	if (a->nbuckets == 0)
+		return 0;
+	for (x = a->waiting[key_bucket(key, a->nbuckets)]; x != NULL; x = x->next) {
+		if (x->key == key)
+			return 1;
+	}
+	return 0;
+}
+
 /* Doubles the waiting table; returns 0 or -1 on ENOMEM. */
 static int
 grow_waiting(fp__acct_t *a)

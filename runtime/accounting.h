@@ -154,6 +154,9 @@ int fp__acct_gen_start(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 int fp__acct_gen_resume(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
     const void *key, fp_time_t now);
 
+/* Returns non-zero when an activation waits under key. */
+int fp__acct_is_waiting(const fp__acct_t *a, const void *key);
+
 /* Pops a segment of an activation that suspended (yield/await). */
 void fp__acct_gen_suspend(fp__acct_t *a, fp__thread_t *t, fp_time_t now);
 

@@ -98,6 +98,16 @@ fp__func_intern(const char *file, int line, const char *name, uint32_t flags)
 	return f;
 }
 
+/* Sets the module and match name of a record where not yet known. */
+void
+fp__func_set_module(fp__func_t *f, const char *module, const char *match_name)
+{
+	if (f->module == NULL && module != NULL)
+		f->module = strdup(module);
+	if (f->match_name == NULL && match_name != NULL)
+		f->match_name = strdup(match_name);
+}
+
 /* Returns the function with the given id, or NULL. */
 fp__func_t *
 fp__func_by_id(uint32_t id)

@@ -24,6 +24,12 @@ typedef struct fp__func {
 	int line;
 	char *file;
 	char *name;
+	char *module;		/* __name__ of its module, or NULL if unknown */
+	char *match_name;	/* name filters match, when not name: a C
+				 * function's "sleep" for "<built-in method
+				 * time.sleep>" (module "time") */
+	uint32_t sel_generation; /* see filter.h */
+	uint8_t selected;
 	struct fp__func *hash_next;
 } fp__func_t;
 
@@ -31,6 +37,11 @@ typedef struct fp__func {
  * NULL when memory runs out. flags are added to an existing record. */
 fp__func_t *fp__func_intern(const char *file, int line, const char *name,
     uint32_t flags);
+
+/* Sets the module (and, for C functions, the name filters match) of a
+ * record where they are not yet known; either may be NULL. */
+void fp__func_set_module(fp__func_t *f, const char *module,
+    const char *match_name);
 
 /* Returns the function with the given id, or NULL. */
 fp__func_t *fp__func_by_id(uint32_t id);

@@ -40,7 +40,73 @@ fp_profile_new(const fp_options_t *opts)
 	}
 	p->meta.mode = "trace";
 	p->meta.timer = p->acct.clock.name;
+	fp__filter_init(&p->filter);
 	return p;
+}
+
+/* Returns non-zero when the profile holds any figure. */
+int
+fp__profile_has_data(const fp_profile_t *p)
+{
+	return p->acct.tree.count > 0 || p->duration > 0;
+}
+
+/* Changes the timer of a profile that holds no figures. */
+int
+fp__profile_set_timer(fp_profile_t *p, const fp_options_t *opts)
+{
+	fp__clock_t clock;
+
+	if (p->running || fp__profile_has_data(p))
+		return FP_ERR_STATE;
+	if (fp__clock_init(&clock, opts) != FP_OK)
+		return FP_ERR_INVAL;
+	p->opts.timer = opts->timer;
+	p->opts.timer_fn = opts->timer_fn;
+	p->opts.timer_ctx = opts->timer_ctx;
+	p->opts.timer_is_wall = opts->timer_is_wall;
+	p->acct.clock = clock;
+	p->meta.timer = clock.name;
+	return FP_OK;
+}
+
+/* Adds a function spec. */
+FP_EXPORT int
+fp_profile_add_function(fp_profile_t *p, const char *spec)
+{
+	int rc;
+
+	if (p == NULL)
+		return FP_ERR_INVAL;
+	rc = fp__filter_add(&p->filter, spec);
+	if (rc == FP_OK)
+		fp__tracer_filter_changed(&p->acct, &p->filter);
+	return rc;
+}
+
+/* Removes a function spec. */
+FP_EXPORT int
+fp_profile_remove_function(fp_profile_t *p, const char *spec)
+{
+	if (p == NULL || spec == NULL)
+		return FP_ERR_INVAL;
+	fp__filter_remove(&p->filter, spec);
+	fp__tracer_filter_changed(&p->acct, &p->filter);
+	return FP_OK;
+}
+
+/* Returns how many function specs restrict recording. */
+FP_EXPORT size_t
+fp_profile_function_count(const fp_profile_t *p)
+{
+	return p ? p->filter.count : 0;
+}
+
+/* Returns spec i, or NULL. */
+FP_EXPORT const char *
+fp_profile_function(const fp_profile_t *p, size_t i)
+{
+	return p && i < p->filter.count ? p->filter.specs[i] : NULL;
 }
 
 /* Records the Python version and sys.argv at the first start. */
@@ -116,7 +182,7 @@ fp_profile_start(fp_profile_t *p)
 	if (!Py_IsInitialized())
 		return FP_ERR_NOPYTHON;
 	capture_meta(p);
-	rc = fp__tracer_start(&p->acct, p->opts.builtins);
+	rc = fp__tracer_start(&p->acct, p->opts.builtins, &p->filter);
 	if (rc != FP_OK)
 		return rc;
 	p->running = 1;
@@ -180,6 +246,7 @@ fp_profile_free(fp_profile_t *p)
 	fp__tracer_invalidate();
 	fp__acct_free(&p->acct);
 	fp__meta_free(&p->meta);
+	fp__filter_free(&p->filter);
 	free(p);
 }
 
@@ -193,7 +260,7 @@ fp__profile_snapshot(fp_profile_t *p)
 	meta.duration = p->duration +
 	    (p->running ? fp__monotonic_ns() - p->started : 0);
 	return fp__snapshot_build(&p->acct, p->running,
-	    fp__clock_now(&p->acct.clock), &meta);
+	    fp__clock_now(&p->acct.clock), &meta, &p->filter);
 }
 
 /* Takes a consistent copy of the figures so far. */

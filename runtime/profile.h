@@ -6,6 +6,7 @@
 #define FP_PROFILE_H
 
 #include "accounting.h"
+#include "filter.h"
 #include "report.h"
 
 struct fp_profile {
@@ -15,11 +16,19 @@ struct fp_profile {
 	fp_time_t started;	/* monotonic, at the last start */
 	fp_time_t duration;	/* of the earlier runs */
 	fp__meta_t meta;	/* python, argv: captured at the first start */
+	fp__filter_t filter;	/* functions recording is restricted to */
 };
 
 /* Records the program's command line for the metadata (instead of
  * sys.argv at the first start); returns FP_OK or FP_ERR_NOMEM. */
 int fp__profile_set_argv(fp_profile_t *p, int argc, char *const *argv);
+
+/* Returns non-zero when the profile holds any figure. */
+int fp__profile_has_data(const fp_profile_t *p);
+
+/* Changes the timer of a profile that holds no figures; returns FP_OK,
+ * FP_ERR_STATE (it holds figures or is running) or FP_ERR_INVAL. */
+int fp__profile_set_timer(fp_profile_t *p, const fp_options_t *opts);
 
 /* Takes a snapshot with metadata, closing open activations in the copy;
  * NULL on ENOMEM. */

@@ -36,6 +36,13 @@ fp__frame_code(fp__pyframe_t *frame)
 #endif
 }
 
+/* Returns the globals of the module a frame runs in (borrowed). */
+static inline PyObject *
+fp__frame_globals(fp__pyframe_t *frame)
+{
+	return frame->f_globals;
+}
+
 /* Returns non-zero when the frame lives inside a generator, coroutine or
  * async generator object. The call that merely creates one runs in a
  * thread-owned frame and returns the new object at once. */

@@ -79,9 +79,21 @@ str_to_c(PyObject *s, int is_path)
 	return out;
 }
 
+/* Returns a copy of globals['__name__'], or NULL. */
+static char *
+module_name(PyObject *globals)
+{
+	PyObject *name;
+
+	if (globals == NULL || !PyDict_Check(globals))
+		return NULL;
+	name = PyDict_GetItemString(globals, "__name__");	/* borrowed */
+	return name != NULL && PyUnicode_Check(name) ? str_to_c(name, 0) : NULL;
+}
+
 /* Makes the record of a code object (slow path, once per code object). */
 static fp__func_t *
-make_code_func(PyCodeObject *code)
+make_code_func(PyCodeObject *code, PyObject *globals)
 {
 	char *file = str_to_c(code->co_filename, 1);
 	char *name = str_to_c(code->co_qualname, 0);
@@ -104,6 +116,12 @@ make_code_func(PyCodeObject *code)
 	if (is_hidden(path, name))
 		flags |= FP__FUNC_HIDDEN;
 	f = fp__func_intern(path, code->co_firstlineno, name, flags);
+	if (f != NULL && f->module == NULL) {
+		char *module = module_name(globals);
+
+		fp__func_set_module(f, module, NULL);
+		free(module);
+	}
 out:
 	if (path != file)
 		free(path);
@@ -115,7 +133,7 @@ out:
 /* Returns the record of a code object, creating it on first sight (the
  * fast path, reading the cached co_extra slot, is frame_func in tracer.c). */
 fp__func_t *
-fp__pyfunc_from_code_slow(PyCodeObject *code)
+fp__pyfunc_from_code_slow(PyCodeObject *code, PyObject *globals)
 {
 	fp__saved_exc_t saved;
 	fp__func_t *f;
@@ -127,7 +145,7 @@ fp__pyfunc_from_code_slow(PyCodeObject *code)
 		fp__pyfunc_extra_index = fp__code_extra_request();
 		extra_interp = PyInterpreterState_Get();
 	}
-	f = make_code_func(code);
+	f = make_code_func(code, globals);
 	if (f != NULL && fp__pyfunc_extra_index >= 0)
 		fp__code_extra_set(code, fp__pyfunc_extra_index, f);
 	fp__exc_restore(&saved);
@@ -217,6 +235,50 @@ builtin_name(PyCFunctionObject *fn)
 	return PyUnicode_FromFormat("<built-in method %s>", name);
 }
 
+/* Gives a C function's record the module and name that filters match:
+ * ("time", "sleep") for time.sleep, ("builtins", "list.append") for a
+ * list's append. */
+static void
+set_builtin_module(fp__func_t *f, PyObject *callable)
+{
+	const char *ml_name, *tp_name = NULL, *dot;
+	char module[256], match[512];
+	PyObject *self = NULL;
+
+	if (f->module != NULL)
+		return;
+	if (PyCFunction_Check(callable)) {
+		PyCFunctionObject *fn = (PyCFunctionObject *)callable;
+
+		ml_name = fn->m_ml->ml_name;
+		self = fn->m_self;
+		if (self == NULL || PyModule_Check(self)) {
+			PyObject *mod = fn->m_module;
+			char *m = mod && PyUnicode_Check(mod) ? str_to_c(mod, 0) : NULL;
+
+			fp__func_set_module(f, m ? m : "builtins", ml_name);
+			free(m);
+			return;
+		}
+		tp_name = PyType_Check(self) ? ((PyTypeObject *)self)->tp_name :
+		    Py_TYPE(self)->tp_name;
+	} else {
+		PyMethodDescrObject *d = (PyMethodDescrObject *)callable;
+
+		ml_name = d->d_method->ml_name;
+		tp_name = PyDescr_TYPE(d)->tp_name;
+	}
+	dot = strrchr(tp_name, '.');
+	if (dot != NULL) {
+		snprintf(module, sizeof module, "%.*s", (int)(dot - tp_name), tp_name);
+		tp_name = dot + 1;
+	} else {
+		snprintf(module, sizeof module, "builtins");
+	}
+	snprintf(match, sizeof match, "%s.%s", tp_name, ml_name);
+	fp__func_set_module(f, module, match);
+}
+
 /* Returns the record of a C callable reported by a C_CALL event. */
 fp__func_t *
 fp__pyfunc_from_builtin(PyObject *callable)
@@ -243,6 +305,8 @@ fp__pyfunc_from_builtin(PyObject *callable)
 
 		if (c != NULL)
 			f = fp__func_intern("~", 0, c, FP__FUNC_BUILTIN);
+		if (f != NULL)
+			set_builtin_module(f, callable);
 		free(c);
 		Py_DECREF(name);
 	}

@@ -18,8 +18,9 @@
 extern Py_ssize_t fp__pyfunc_extra_index;
 
 /* Returns the record of a code object, creating it on first sight; NULL
- * when it cannot be made (a pending exception is left untouched). */
-fp__func_t *fp__pyfunc_from_code_slow(PyCodeObject *code);
+ * when it cannot be made (a pending exception is left untouched). globals
+ * (may be NULL) are those the code runs with, which name its module. */
+fp__func_t *fp__pyfunc_from_code_slow(PyCodeObject *code, PyObject *globals);
 
 /* Returns the record of a C callable reported by a C_CALL event, or NULL
  * for callables that get no row. */

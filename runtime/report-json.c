@@ -55,6 +55,8 @@ fp__render_json(fp__buf_t *out, const fp_snapshot_t *snap)
 		put_seconds(out, "min", r->min);
 		put_seconds(out, "mean", r->mean);
 		put_seconds(out, "max", r->max);
+		if (r->no_data)
+			fp__buf_puts(out, ", \"no_data\": true");
 		fp__buf_puts(out, "}");
 	}
 	fp__buf_puts(out, "]}\n");

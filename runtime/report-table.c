@@ -182,7 +182,15 @@ row_cells(const fp_row_t *r, const fp__table_opts_t *o, char cells[NCOLS][512])
 	fp__format_duration(r->mean, cells[C_MEAN], 512);
 	fp__format_duration(r->max, cells[C_MAX], 512);
 	char clean[512];
+	int c;
 
+	if (r->no_data) {
+		for (c = 0; c < NCOLS; c++)
+			snprintf(cells[c], 512, c == C_CALLS ? "no data" : "-");
+		escape_controls(r->name, clean, sizeof clean);
+		clip_name(clean, NAME_WIDTH, cells[C_NAME], 512);
+		return;
+	}
 	if (strcmp(r->file, "~") == 0) {
 		snprintf(cells[C_FILE], 512, "~");
 	} else {

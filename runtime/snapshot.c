@@ -62,10 +62,44 @@ to_ns(fp_time_t v, double k)
 	return k == 1.0 ? v : (fp_time_t)((double)v * k + 0.5);
 }
 
+/* Appends a no-data row for each spec of filter that names no function
+ * with figures in funcs. */
+static void
+add_no_data_rows(fp_snapshot_t *snap, const fp__filter_t *filter,
+    const fp__stats_t *funcs, uint32_t nfuncs)
+{
+	size_t i;
+	uint32_t id;
+
+	for (i = 0; filter != NULL && i < filter->count; i++) {
+		const char *spec = filter->specs[i];
+		fp_row_t *r;
+
+		for (id = 0; id < nfuncs; id++) {
+			const fp__func_t *f = fp__func_by_id(id);
+
+			if ((funcs[id].calls != 0 || funcs[id].own != 0) &&
+			    fp__filter_spec_matches(spec, f->module,
+			    f->match_name ? f->match_name : f->name))
+				break;
+		}
+		if (id < nfuncs)
+			continue;
+		r = &snap->rows[snap->count];
+		memset(r, 0, sizeof *r);
+		r->file = "";
+		r->name = strdup(spec);	/* the snapshot's own: freed with it */
+		if (r->name == NULL)
+			return;
+		r->no_data = 1;
+		snap->count++;
+	}
+}
+
 /* Builds a snapshot of a (see snapshot.h). */
 fp_snapshot_t *
 fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
-    const fp__meta_t *meta)
+    const fp__meta_t *meta, const fp__filter_t *filter)
 {
 	fp__tree_t *tree = &a->tree;
 	uint32_t nfuncs = fp__func_count(), i;
@@ -99,7 +133,8 @@ fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
 		if (!n->recursive)
 			primitive[n->func->id] += paths[i].calls;
 	}
-	snap->rows = calloc((size_t)nfuncs + 1, sizeof *snap->rows);
+	snap->rows = calloc((size_t)nfuncs + 1 + (filter ? filter->count : 0),
+	    sizeof *snap->rows);
 	if (snap->rows == NULL)
 		goto fail;
 	k = fp__clock_ns_per_unit(&a->clock);
@@ -123,6 +158,7 @@ fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
 		r->max = to_ns(s->max, k);
 		r->mean = s->calls ? to_ns(s->sum / (fp_time_t)s->calls, k) : 0;
 	}
+	add_no_data_rows(snap, filter, funcs, nfuncs);
 	free(paths);
 	free(funcs);
 	free(primitive);
@@ -227,8 +263,14 @@ fp_snapshot_duration(const fp_snapshot_t *snap)
 void
 fp_snapshot_free(fp_snapshot_t *snap)
 {
+	size_t i;
+
 	if (snap == NULL)
 		return;
+	for (i = 0; i < snap->count; i++) {
+		if (snap->rows[i].no_data)
+			free((char *)snap->rows[i].name);
+	}
 	fp__meta_free(&snap->meta);
 	free(snap->rows);
 	free(snap);

@@ -7,6 +7,7 @@
 #define FP_SNAPSHOT_H
 
 #include "accounting.h"
+#include "filter.h"
 #include "fullprof.h"
 
 typedef enum fp__sort_key {
@@ -38,9 +39,11 @@ struct fp_snapshot {
 };
 
 /* Builds a snapshot of a; with live, activations still open are closed
- * as of now in the copy. meta is deep-copied. NULL on ENOMEM. */
+ * as of now in the copy. meta is deep-copied. Each spec of filter (may be
+ * NULL) that names no function with figures adds a row with no_data set.
+ * NULL on ENOMEM. */
 fp_snapshot_t *fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
-    const fp__meta_t *meta);
+    const fp__meta_t *meta, const fp__filter_t *filter);
 
 /* Sorts the rows by key, largest first (names A to Z). */
 void fp__snapshot_sort(fp_snapshot_t *snap, fp__sort_key_t key);

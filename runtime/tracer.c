@@ -24,6 +24,7 @@
 #include "tracer.h"
 
 static fp__acct_t *active;
+static const fp__filter_t *active_filter;
 static int builtins_on;
 /* Bumped whenever open segments are discarded (stop, clear, free): a hook
  * frame that saw another value at entry does not touch the stacks. */
@@ -166,7 +167,7 @@ frame_func(fp__pyframe_t *frame)
 	f = fp__pyfunc_extra_index >= 0 ?
 	    fp__code_extra_get(co, fp__pyfunc_extra_index) : NULL;
 	if (f == NULL)
-		f = fp__pyfunc_from_code_slow(co);
+		f = fp__pyfunc_from_code_slow(co, fp__frame_globals(frame));
 	if (f == NULL || (f->flags & FP__FUNC_HIDDEN))
 		return NULL;
 	return f;
@@ -183,6 +184,20 @@ settle_stack(fp__thread_t *t, uint32_t depth, fp_time_t now)
 	    (t->stack[t->depth - 1].node->func->flags & FP__FUNC_BUILTIN))
 		fp__acct_return(t, now);
 	return t->depth == depth;
+}
+
+/* Returns non-zero when a frame of func is to be recorded under a filter:
+ * when the filter selects func, or a recorded frame is already running on
+ * this thread (the filter keeps what selected functions call), or the
+ * frame resumes an activation that was recorded when it started. */
+static inline int
+filter_admits(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
+    fp__pyframe_t *frame)
+{
+	if (t->depth > 0 || fp__filter_selects(active_filter, func))
+		return 1;
+	return frame != NULL && (func->flags & FP__FUNC_GENERATOR) &&
+	    fp__acct_is_waiting(a, frame);
 }
 
 /* Runs a generator frame as one segment of its activation. */
@@ -236,6 +251,8 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 	if (builtins_on)
 		close_orphaned_builtins(a, t, ts);
+	if (active_filter != NULL && !filter_admits(a, t, func, frame))
+		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 	if (func->flags & FP__FUNC_GENERATOR) {
 		if (!fp__frame_in_generator(frame))
 			return _PyEval_EvalFrameDefault(ts, frame, throwflag);
@@ -279,6 +296,8 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 	if (what == PyTrace_C_CALL) {
 		uint32_t depth = t->depth;
 
+		if (active_filter != NULL && !filter_admits(a, t, func, NULL))
+			return 0;
 		if (fp__acct_push(a, t, func, NULL, 0) == 0)
 			t->stack[depth].enter = fp__clock_now(&a->clock);
 		return 0;
@@ -295,7 +314,7 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 
 /* Makes a the active accounting and installs the hooks. */
 int
-fp__tracer_start(fp__acct_t *a, int builtins)
+fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 {
 	PyInterpreterState *interp;
 
@@ -310,7 +329,9 @@ fp__tracer_start(fp__acct_t *a, int builtins)
 		hooked_interp = interp;
 	}
 	generation++;
+	fp__filter_generation++;
 	builtins_on = builtins;
+	active_filter = filter != NULL && filter->count > 0 ? filter : NULL;
 	active = a;
 	if (builtins)
 		fp__set_profile_all_threads(builtin_profile);
@@ -324,6 +345,7 @@ fp__tracer_stop(fp__acct_t *a)
 	if (active != a)
 		return;
 	active = NULL;
+	active_filter = NULL;
 	generation++;
 	if (Py_IsInitialized() && hooked_interp != NULL) {
 		if (builtins_on)
@@ -340,6 +362,17 @@ fp__acct_t *
 fp__tracer_active(void)
 {
 	return active;
+}
+
+/* Puts a profile's changed filter in force while it runs: an empty one
+ * records everything. */
+void
+fp__tracer_filter_changed(const fp__acct_t *a, const fp__filter_t *filter)
+{
+	if (active != a)
+		return;
+	active_filter = filter != NULL && filter->count > 0 ? filter : NULL;
+	fp__filter_generation++;
 }
 
 /* Makes every frame inside the hooks forget its segment. */

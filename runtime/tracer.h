@@ -8,11 +8,13 @@
 #define FP_TRACER_H
 
 #include "accounting.h"
+#include "filter.h"
 
 /* Makes a the accounting that every thread records into and installs the
- * hooks; returns FP_OK, FP_ERR_BUSY (another one is active) or
- * FP_ERR_NOPYTHON. Needs the GIL. */
-int fp__tracer_start(fp__acct_t *a, int builtins);
+ * hooks; with a non-empty filter, only the functions it selects, and what
+ * they call, are recorded (filter must outlive the run). Returns FP_OK,
+ * FP_ERR_BUSY (another one is active) or FP_ERR_NOPYTHON. Needs the GIL. */
+int fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter);
 
 /* Removes the hooks (when the interpreter is still alive); frames inside
  * them stop recording. Needs the GIL, or a finalised interpreter. */
@@ -20,6 +22,9 @@ void fp__tracer_stop(fp__acct_t *a);
 
 /* Returns the accounting being recorded into, or NULL. */
 fp__acct_t *fp__tracer_active(void);
+
+/* Puts a changed filter of accounting a in force if a is recording. */
+void fp__tracer_filter_changed(const fp__acct_t *a, const fp__filter_t *filter);
 
 /* Makes every frame already inside the hooks forget its segment (used
  * when a profile is cleared or freed while frames are running). */

@@ -69,7 +69,7 @@ snap(int live, fp_time_t now)
 	fp_snapshot_t *s;
 
 	memset(&meta, 0, sizeof meta);
-	s = fp__snapshot_build(&acct, live, now, &meta);
+	s = fp__snapshot_build(&acct, live, now, &meta, NULL);
 	ck_assert_ptr_nonnull(s);
 	return s;
 }

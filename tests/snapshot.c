@@ -84,7 +84,7 @@ snap(int live, fp_time_t now)
 	fp_snapshot_t *s;
 
 	memset(&meta, 0, sizeof meta);
-	s = fp__snapshot_build(&acct, live, now, &meta);
+	s = fp__snapshot_build(&acct, live, now, &meta, NULL);
 	ck_assert_ptr_nonnull(s);
 	return s;
 }
@@ -552,7 +552,7 @@ START_TEST(test_fp__snapshot_build_meta)
 	meta.started_unix_ns = 1700000000000000000LL;
 	meta.lost = 99;
 	acct.lost = 5;
-	s = fp__snapshot_build(&acct, 1, 0, &meta);
+	s = fp__snapshot_build(&acct, 1, 0, &meta, NULL);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_uint_eq(s->count, 0);
 	ck_assert_str_eq(s->meta.mode, "trace");

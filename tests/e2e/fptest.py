@@ -18,10 +18,11 @@ import sys
 import tempfile
 import traceback
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.realpath(__file__))
 SRCDIR = os.environ.get("FULLPROF_SRCDIR") or os.path.dirname(
     os.path.dirname(HERE))
-SCRIPTS = os.path.join(SRCDIR, "tests", "e2e", "scripts")
+# Resolved, as Python resolves sys.path[0] ("_build/sub/../.." in distcheck).
+SCRIPTS = os.path.realpath(os.path.join(SRCDIR, "tests", "e2e", "scripts"))
 if not os.path.isdir(SCRIPTS):
     SCRIPTS = os.path.join(HERE, "scripts")
 EXAMPLES = os.path.join(SRCDIR, "examples")
