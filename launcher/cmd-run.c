@@ -52,6 +52,14 @@ print_help(void)
 "      --builtins       give C functions such as time.sleep rows of their\n"
 "                       own, named as cProfile names them (slower)\n"
 "  -q, --quiet          do not print the table to standard error\n"
+"      --paused         record nothing until the program calls\n"
+"                       fullprof.start() (import fullprof)\n"
+"  -F, --function=NAME  record only NAME and whatever it calls; NAME is\n"
+"                       f, Class.method, pkg.mod.f, pkg.mod:Class.method or\n"
+"                       a glob such as 'pkg.*'; may be repeated\n"
+"      --functions-from=FILE\n"
+"                       read more such names from FILE, one a line ('#'\n"
+"                       starts a comment)\n"
 "  -m MODULE            run a library module as a script, like python3 -m\n"
 "  -c CODE              run the code in CODE, like python3 -c\n"
 "  -h, --help           show this help and exit\n"
@@ -127,6 +135,61 @@ is_known_long(const struct option *longopts, const char *arg)
 	return 0;
 }
 
+/* Appends a function spec to ro; returns 0 or -1 on ENOMEM. */
+static int
+add_function(struct run_options *ro, const char *spec)
+{
+	char **nf = realloc(ro->functions, ((size_t)ro->nfunctions + 1) *
+	    sizeof *nf);
+
+	if (nf == NULL)
+		return -1;
+	ro->functions = nf;
+	if ((nf[ro->nfunctions] = strdup(spec)) == NULL)
+		return -1;
+	ro->nfunctions++;
+	return 0;
+}
+
+/* Adds the specs of a --functions-from file: one a line, blank lines and
+ * everything from a '#' on ignored. Returns 0, or -1 after a usage error
+ * naming the file and the cause. */
+static int
+read_functions_file(struct run_options *ro, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+
+	if (f == NULL) {
+		fp_usage_error("cannot read functions file '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *start = line, *end;
+
+		line[strcspn(line, "#\r\n")] = '\0';
+		while (*start == ' ' || *start == '\t')
+			start++;
+		end = start + strlen(start);
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*start != '\0' && add_function(ro, start) != 0) {
+			fclose(f);
+			fp_usage_error("out of memory");
+			return -1;
+		}
+	}
+	if (ferror(f)) {
+		fp_usage_error("cannot read functions file '%s': %s", path,
+		    strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
 /* Returns the format a file name implies. */
 static const char *
 format_for_path(const char *path)
@@ -152,6 +215,9 @@ cmd_run_exec(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'L' },
 		{ "builtins", no_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "paused", no_argument, NULL, 'P' },
+		{ "function", required_argument, NULL, 'F' },
+		{ "functions-from", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -166,7 +232,7 @@ cmd_run_exec(int argc, char **argv)
 	ro.kind = RUN_SCRIPT;
 	opterr = 0;
 	optind = 1;
-	while (!done && (c = getopt_long(argc, argv, "+:t:f:o:qhVm:c:",
+	while (!done && (c = getopt_long(argc, argv, "+:t:f:o:qF:hVm:c:",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -202,6 +268,19 @@ cmd_run_exec(int argc, char **argv)
 			break;
 		case 'q':
 			ro.quiet = 1;
+			break;
+		case 'P':
+			ro.paused = 1;
+			break;
+		case 'F':
+			if (optarg[0] == '\0')
+				return fp_usage_error("empty function name");
+			if (add_function(&ro, optarg) != 0)
+				return fp_usage_error("out of memory");
+			break;
+		case 'R':
+			if (read_functions_file(&ro, optarg) != 0)
+				return FP_EXIT_USAGE;
 			break;
 		case 'h':
 			print_help();

@@ -18,6 +18,7 @@
 #include "command.h"
 #include "profile.h"
 #include "pyfunc.h"
+#include "pymodule.h"
 #include "run.h"
 
 /* The interpreter thread's stack: room for about a million nested Python
@@ -172,6 +173,11 @@ launch(const struct run_options *ro)
 		free(code);
 	}
 	check_status(status, &config);
+	/* "import fullprof" in the program gets the launcher's profile. */
+	if (PyImport_AppendInittab("fullprof", PyInit_fullprof) != 0) {
+		fputs("fullprof: cannot register the fullprof module\n", stderr);
+		return 1;
+	}
 	status = Py_InitializeFromConfig(&config);
 	check_status(status, &config);
 	PyConfig_Clear(&config);
@@ -186,13 +192,19 @@ launch(const struct run_options *ro)
 	opts.timer = ro->timer;
 	opts.builtins = ro->builtins;
 	profile = fp_profile_new(&opts);
+	rc = profile ? FP_OK : FP_ERR_NOMEM;
 	if (profile != NULL)
 		record_command_line(profile, ro);
-	if (profile == NULL || (rc = fp_profile_start(profile)) != FP_OK) {
+	for (i = 0; rc == FP_OK && i < ro->nfunctions; i++)
+		rc = fp_profile_add_function(profile, ro->functions[i]);
+	if (rc == FP_OK && !ro->paused)
+		rc = fp_profile_start(profile);
+	if (rc != FP_OK) {
 		fprintf(stderr, "fullprof: cannot start profiling: %s\n",
-		    profile ? fp_strerror(rc) : "out of memory");
+		    fp_strerror(rc));
 		return 1;
 	}
+	fp__module_use_profile(profile);
 	fp_exit_report_arm(profile, ro, cwd, stdlib);
 	exitcode = Py_RunMain();
 	rc = fp_exit_report_finish();

@@ -22,6 +22,9 @@ struct run_options {
 	size_t limit;
 	int builtins;
 	int quiet;
+	int paused;		/* --paused: recording waits for fullprof.start() */
+	char **functions;	/* -F and --functions-from specs */
+	int nfunctions;
 	enum run_kind kind;
 	const char *target;	/* script path, module name or code */
 	int nargs;		/* the program's own arguments */

@@ -1,0 +1,18 @@
+/*
+ * pymodule.h: the importable "fullprof" module (see pymodule.c).
+ */
+#ifndef FP_PYMODULE_H
+#define FP_PYMODULE_H
+
+#include <Python.h>
+
+#include "profile.h"
+
+/* Makes the module drive p, the launcher's profile, instead of making a
+ * profile of its own. */
+void fp__module_use_profile(fp_profile_t *p);
+
+/* Creates the fullprof module (the built-in one and the extension's). */
+PyMODINIT_FUNC PyInit_fullprof(void);
+
+#endif /* FP_PYMODULE_H */
