@@ -2,13 +2,17 @@
 """Measures fullprof's overhead against its peers, side by side, in one run.
 
 For each workload in bench/workloads/ it times the whole process of: the
-plain interpreter, cProfile, yappi (when the interpreter can import it) and
-fullprof -q, each R times, interleaved round-robin so that a noisy machine
+plain interpreter, cProfile, yappi (when the interpreter can import it),
+fullprof -q, fullprof --paused -q (installed, never started) and
+fullprof -F no_such_function -q (recording restricted to a function that
+never runs), each R times, interleaved round-robin so that a noisy machine
 slows every tool alike. It prints the median and the fastest wall time of
-each, the ratio of the median to plain's median, and whether fullprof meets
-the overhead targets. Before timing, it runs fullprof once per workload
-with -o and checks the profile's call counts are exact, so a profiler that
-skips work cannot look fast.
+each, the ratio of the median to plain's median, and whether fullprof's
+three rows meet their overhead targets. Before timing, it runs each fullprof
+mode once per workload with -o and checks the profile: exact call counts
+with no option, exact counts and nothing outside the named function with
+-F, no rows at all with --paused; so a profiler that skips work cannot look
+fast.
 
 The figures to quote are the ratios between tools of one run, never the
 absolute times: see bench/README.md. Standard library only.
@@ -29,16 +33,28 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKLOADS = os.path.join(HERE, "workloads")
 
-# fullprof's median may be at most this many times plain's median.
-TARGETS = {"fib": 2.0, "async": 1.6}
+# The fullprof rows: tool name and the options before the script.
+FULLPROF_MODES = [
+    ("fullprof", ["-q"]),
+    ("fullprof --paused", ["--paused", "-q"]),
+    ("fullprof -F unused", ["-F", "no_such_function", "-q"]),
+]
+
+# Each fullprof row's median may be at most this many times plain's median,
+# per workload.
+TARGETS = {
+    "fullprof": {"fib": 2.0, "async": 1.6},
+    "fullprof --paused": {"fib": 1.03, "async": 1.03},
+    "fullprof -F unused": {"fib": 1.3, "async": 1.3},
+}
 
 # Sizes: (fib N, async tasks, async rounds, repeats).
-DEFAULT_SIZES = (30, 5000, 80, 7)
+DEFAULT_SIZES = (30, 5000, 80, 11)
 QUICK_SIZES = (27, 1000, 40, 3)
 
 # A run longer than this many seconds is killed and its tool dropped from
 # the later rounds of that workload (yappi needs ~100x plain's time on the
-# default asyncio workload; timing it seven times would take minutes).
+# default asyncio workload; timing it every round would take minutes).
 DEFAULT_TIMEOUT = 10.0
 
 # Runs the script named by argv[1] under yappi's wall clock, as cProfile's
@@ -154,7 +170,8 @@ def make_tools(python, fullprof, yappi):
     ]
     if yappi:
         tools.append(("yappi", lambda s, a: [python, "-c", YAPPI_DRIVER, s] + a))
-    tools.append(("fullprof", lambda s, a: [fullprof, "-q", s] + a))
+    for name, opts in FULLPROF_MODES:
+        tools.append((name, lambda s, a, opts=opts: [fullprof] + opts + [s] + a))
     return tools
 
 
@@ -187,54 +204,122 @@ def expected_counts(w):
             {"worker": w["ntasks"], "middle": n, "leaf": n, "quick": n})
 
 
-def sanity(fullprof, w, tmpdir):
-    """Runs fullprof -o once on the workload and checks its output and the
-    profile's call counts; returns (ok, one line saying what was found)."""
+def sanity_checks(w):
+    """Returns the profiles to check on the workload: (fullprof row the
+    check vouches for, fullprof options before -o, what to expect).
+
+    The -F check names workload functions, so it vouches for the filter
+    machinery that the "-F unused" row times with a name that never runs;
+    that row's own run must record no calls."""
+    want_out, want_calls = expected_counts(w)
+    if w["name"] == "fib":
+        # fib calls only itself: nothing else may appear.
+        fcalls, fopts, extra = {"fib": want_calls["fib"]}, ["-F", "fib"], None
+    else:
+        # middle awaits leaf, which awaits asyncio.sleep(0): besides middle
+        # and leaf only asyncio's own functions may appear, and no other
+        # function of the workload (worker, quick, main, the module).
+        fcalls = {"middle": want_calls["middle"], "leaf": want_calls["leaf"]}
+        fopts, extra = ["-F", "middle"], "asyncio"
+    return [
+        ("fullprof", ["-q"], {"out": want_out, "calls": want_calls}),
+        ("fullprof -F unused", ["-q"] + fopts,
+         {"out": want_out, "calls": fcalls, "only": True, "extra": extra}),
+        ("fullprof -F unused", ["-q", "-F", "no_such_function"],
+         {"out": want_out, "no_calls": True}),
+        ("fullprof --paused", ["-q", "--paused"],
+         {"out": want_out, "no_rows": True}),
+    ]
+
+
+def sanity(fullprof, w, opts, want, tmpdir):
+    """Runs fullprof with opts and -o once on the workload and checks its
+    output and the profile against want (see sanity_checks); returns (ok,
+    one line saying what was run and found)."""
     out = os.path.join(tmpdir, w["name"] + ".json")
-    argv = [fullprof, "-q", "-o", out, w["script"]] + w["args"]
+    if os.path.exists(out):
+        os.unlink(out)
+    argv = [fullprof] + opts + ["-o", out, w["script"]] + w["args"]
+    what = "%s fullprof %s" % (w["label"], " ".join(opts))
     proc = subprocess.run(argv, stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True)
     if proc.returncode != 0:
         err = proc.stderr.strip().splitlines()
         return False, "%s: FAILED: fullprof exited with status %d%s" % (
-            w["label"], proc.returncode, (": " + err[-1]) if err else "")
-    want_out, want_calls = expected_counts(w)
+            what, proc.returncode, (": " + err[-1]) if err else "")
     problems = []
-    if proc.stdout.strip() != want_out:
+    if proc.stdout.strip() != want["out"]:
         problems.append("printed %r, expected %s" % (proc.stdout.strip()[:40],
-                                                      want_out))
+                                                      want["out"]))
     try:
         with open(out) as f:
             prof = json.load(f)
     except (OSError, ValueError) as e:
         return False, "%s: FAILED: no readable profile in %s: %s" % (
-            w["label"], out, e.strerror if isinstance(e, OSError) else e)
+            what, out, e.strerror if isinstance(e, OSError) else e)
+    rows = prof.get("functions")
+    if not isinstance(rows, list):
+        return False, "%s: FAILED: the profile has no \"functions\" list" % what
     base = os.path.basename(w["script"])
-    got = {}
-    for fn in prof.get("functions", []):
-        if os.path.basename(fn.get("file", "")) == base and \
-           fn.get("name") in want_calls:
-            got[fn["name"]] = got.get(fn["name"], 0) + fn.get("calls", 0)
     found = []
-    for name, want in want_calls.items():
-        have = got.get(name, 0)
-        found.append("%s %d" % (name, have))
-        if have != want:
-            problems.append("%s: %d calls, expected %d" % (name, have, want))
+
+    if want.get("no_rows"):
+        if rows:
+            problems.append("%d rows, expected none (first: %s)" % (
+                len(rows), rows[0].get("name")))
+        found.append("no rows")
+    elif want.get("no_calls"):
+        # The name never runs: its row, if any, says so, and nothing else
+        # may have been recorded.
+        calls = sum(fn.get("calls", 0) for fn in rows)
+        if calls:
+            busy = [fn.get("name") for fn in rows if fn.get("calls", 0)]
+            problems.append("%d calls recorded, expected none (%s)" % (
+                calls, ", ".join(map(str, busy[:5]))))
+        found.append("no calls recorded")
+    else:
+        want_calls = want["calls"]
+        got = {}
+        strays = []
+        for fn in rows:
+            name = fn.get("name")
+            path = fn.get("file", "")
+            if os.path.basename(path) == base and name in want_calls:
+                got[name] = got.get(name, 0) + fn.get("calls", 0)
+            elif want.get("only") and not (
+                    want.get("extra") and os.path.basename(
+                        os.path.dirname(path)) == want["extra"]):
+                strays.append("%s (%s)" % (name, os.path.basename(path)
+                                           or "?"))
+        for name, n in want_calls.items():
+            have = got.get(name, 0)
+            found.append("%s %d" % (name, have))
+            if have != n:
+                problems.append("%s: %d calls, expected %d" % (name, have, n))
+        if strays:
+            problems.append("%d rows outside %s: %s%s" % (
+                len(strays), "/".join(want_calls), ", ".join(strays[:5]),
+                ", ..." if len(strays) > 5 else ""))
+        found = ["%s calls" % ", ".join(found)]
+        if want.get("only"):
+            found.append("nothing outside %s" % "/".join(want_calls)
+                         + (" but %s" % want["extra"] if want.get("extra")
+                            else ""))
     lost = prof.get("lost_calls", 0)
     if lost:
         problems.append("%d lost calls" % lost)
     if problems:
-        return False, "%s: FAILED: %s" % (w["label"], "; ".join(problems))
-    return True, "%s: ok (%s calls, output %s)" % (
-        w["label"], ", ".join(found), want_out)
+        return False, "%s: FAILED: %s" % (what, "; ".join(problems))
+    return True, "%s: ok (%s; output %s)" % (what, "; ".join(found),
+                                              want["out"])
 
 
 def parse_args(argv):
     """Returns the parsed command line."""
     p = argparse.ArgumentParser(
-        description="Time fullprof against plain python, cProfile and yappi "
+        description="Time fullprof (profiling, --paused and -F with an "
+                    "unused name) against plain python, cProfile and yappi "
                     "on the workloads in bench/workloads/, side by side.")
     p.add_argument("--python", metavar="PATH",
                    help="the interpreter for plain, cProfile and yappi "
@@ -323,19 +408,27 @@ def run(args):
     print("commands:")
     for w in workloads:
         for name, cmd in tools:
-            print("  %-8s %s" % (name, shlex.join(cmd(w["script"], w["args"]))))
+            print("  %-18s %s" % (name, shlex.join(cmd(w["script"],
+                                                      w["args"]))))
     sys.stdout.flush()
 
     # Check first that fullprof does the work, so a broken build fails fast.
-    sane = True
+    # insane holds the fullprof rows whose check failed.
+    insane = set()
     sanity_lines = []
+    sanity_docs = []
     with tempfile.TemporaryDirectory(prefix="fullprof-bench-") as tmpdir:
         for w in workloads:
-            ok, line = sanity(fullprof, w, tmpdir)
-            sane = sane and ok
-            sanity_lines.append(line)
-            print("sanity:   %s" % line)
-            sys.stdout.flush()
+            for tool, opts, want in sanity_checks(w):
+                ok, line = sanity(fullprof, w, opts, want, tmpdir)
+                if not ok:
+                    insane.add(tool)
+                sanity_lines.append(line)
+                sanity_docs.append({"workload": w["name"], "tool": tool,
+                                    "options": opts, "ok": ok, "line": line})
+                print("sanity:   %s" % line)
+                sys.stdout.flush()
+    sane = not insane
 
     # times[workload][tool] is the list of timed runs; a tool that ran past
     # the timeout is in timed_out and is not run again on that workload.
@@ -366,8 +459,8 @@ def run(args):
     # The table.
     results = []
     print()
-    print("%-18s %-9s %5s %9s %9s %8s" % ("workload", "tool", "runs",
-                                           "median", "min", "ratio"))
+    print("%-18s %-18s %5s %9s %9s %8s" % ("workload", "tool", "runs",
+                                            "median", "min", "ratio"))
     for w in workloads:
         base = statistics.median(times[w["name"]]["plain"])
         rows = {}
@@ -390,9 +483,9 @@ def run(args):
                 note = "  (killed after %gs%s)" % (
                     args.timeout, "" if not ts else
                     "; %d of %d runs" % (len(ts), repeat))
-            if name == "fullprof" and not sane:
+            if name in insane:
                 note += "  (INVALID: sanity check failed)"
-            print("%-18s %-9s %5d %9s %9s %8s%s" % (
+            print("%-18s %-18s %5d %9s %9s %8s%s" % (
                 (w["label"], name, len(ts)) + cells + (note,)))
             rows[name] = row
         results.append({"workload": w["name"], "label": w["label"],
@@ -403,17 +496,20 @@ def run(args):
     print()
     missed = False
     targets = []
-    for res in results:
-        limit = TARGETS[res["workload"]]
-        ratio = res["tools"]["fullprof"]["ratio"]
-        met = sane and ratio is not None and ratio <= limit
-        missed = missed or not met
-        targets.append({"workload": res["workload"], "limit": limit,
-                        "ratio": ratio, "met": met})
-        print("target:   %-18s fullprof <= %.1fx plain: %s, %s" % (
-            res["label"], limit,
-            "%.2fx" % ratio if ratio is not None else "timed out",
-            "met" if met else "NOT MET" + ("" if sane else " (sanity failed)")))
+    for tool, _ in FULLPROF_MODES:
+        for res in results:
+            limit = TARGETS[tool][res["workload"]]
+            ratio = res["tools"][tool]["ratio"]
+            ok = tool not in insane
+            met = ok and ratio is not None and ratio <= limit
+            missed = missed or not met
+            targets.append({"workload": res["workload"], "tool": tool,
+                            "limit": limit, "ratio": ratio, "met": met})
+            print("target:   %-18s %-18s <= %.2fx plain: %s, %s" % (
+                res["label"], tool, limit,
+                "%.2fx" % ratio if ratio is not None else "timed out",
+                "met" if met else
+                "NOT MET" + ("" if ok else " (sanity failed)")))
     for line in warnings:
         print(line)
     print("elapsed:  %.0fs" % (time.perf_counter() - started))
@@ -427,7 +523,8 @@ def run(args):
                          "python": fp_python},
             "yappi": yappi, "repeat": repeat, "quick": args.quick,
             "timeout": args.timeout, "warnings": warnings,
-            "sanity": {"ok": sane, "lines": sanity_lines},
+            "sanity": {"ok": sane, "lines": sanity_lines,
+                       "checks": sanity_docs},
             "results": results, "targets": targets,
         }
         try:

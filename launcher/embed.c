@@ -216,13 +216,14 @@ launch(const struct run_options *ro)
 	return exitcode;
 }
 
-/* The interpreter thread's start routine: runs launch() and keeps its
- * status. */
+/* What the interpreter thread is asked to run, and the status it ends with. */
 struct launch_call {
 	const struct run_options *ro;
 	int status;
 };
 
+/* The interpreter thread's start routine: runs launch() and keeps its
+ * status. */
 static void *
 launch_thread(void *arg)
 {

@@ -40,6 +40,8 @@ fp_profile_new(const fp_options_t *opts)
 	}
 	p->meta.mode = "trace";
 	p->meta.timer = p->acct.clock.name;
+	/* Known from the start, even for a profile that never runs. */
+	p->meta.python = strndup(Py_GetVersion(), strcspn(Py_GetVersion(), " "));
 	fp__filter_init(&p->filter);
 	return p;
 }
@@ -109,19 +111,16 @@ fp_profile_function(const fp_profile_t *p, size_t i)
 	return p && i < p->filter.count ? p->filter.specs[i] : NULL;
 }
 
-/* Records the Python version and sys.argv at the first start. */
+/* Records the start time and sys.argv at the first start. */
 static void
 capture_meta(fp_profile_t *p)
 {
 	PyObject *argv;
 	Py_ssize_t i, n;
 	struct timespec now;
-	const char *v = Py_GetVersion();
-	size_t vlen = strcspn(v, " ");
 
-	if (p->meta.python != NULL)
+	if (p->meta.started_unix_ns != 0)
 		return;
-	p->meta.python = strndup(v, vlen);
 	clock_gettime(CLOCK_REALTIME, &now);
 	p->meta.started_unix_ns = (fp_time_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	if (p->meta.argv != NULL)
@@ -158,13 +157,11 @@ fp__profile_set_argv(fp_profile_t *p, int argc, char *const *argv)
 
 	src.argc = argc;
 	src.argv = (char **)argv;
-	src.python = NULL;
 	if (fp__meta_copy(&copy, &src) != 0) {
 		fp__meta_free(&copy);
 		return FP_ERR_NOMEM;
 	}
 	fp__meta_free(&p->meta);
-	copy.python = NULL;
 	p->meta = copy;
 	return FP_OK;
 }
