@@ -37,6 +37,8 @@ typedef struct fp__segment {
 	fp__activation_t *act;		/* NULL for a plain call */
 	fp_time_t enter;
 	fp_time_t children;		/* time in child segments so far */
+	int selected;			/* under a filter: runs in a selected
+					 * function (so what it calls counts) */
 } fp__segment_t;
 
 typedef struct fp__thread {
@@ -60,6 +62,8 @@ typedef struct fp__acct {
 	fp__activation_t **waiting;	/* suspended activations by key */
 	uint32_t nwaiting, nbuckets;
 	fp__activation_t *free_acts;
+	double ns_per_unit;		/* clock rate frozen at the last stop
+					 * (0 while running: measured) */
 	int nomem;			/* sticky: an allocation failed */
 	uint64_t lost;			/* events dropped because of nomem */
 } fp__acct_t;
@@ -107,6 +111,7 @@ fp__acct_push(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 	s->act = act;
 	s->enter = now;
 	s->children = 0;
+	s->selected = 0;
 	return 0;
 }
 

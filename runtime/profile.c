@@ -182,6 +182,7 @@ fp_profile_start(fp_profile_t *p)
 	rc = fp__tracer_start(&p->acct, p->opts.builtins, &p->filter);
 	if (rc != FP_OK)
 		return rc;
+	p->acct.ns_per_unit = 0;
 	p->running = 1;
 	p->started = fp__monotonic_ns();
 	return FP_OK;
@@ -208,6 +209,9 @@ fp_profile_stop(fp_profile_t *p)
 	now = fp__clock_now(&p->acct.clock);
 	fp__tracer_stop(&p->acct);
 	fp__acct_close_all(&p->acct, now, 1, node_sink, NULL);
+	/* Figures read after the stop must not move as the rate is measured
+	 * again: it is fixed here. */
+	p->acct.ns_per_unit = fp__clock_ns_per_unit(&p->acct.clock);
 	p->duration += fp__monotonic_ns() - p->started;
 	p->running = 0;
 	return FP_OK;

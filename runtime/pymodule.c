@@ -131,38 +131,55 @@ change_function(fp_profile_t *p, PyObject *o, int remove, const char *caller)
 }
 
 /* Replaces the traced set with the functions of an iterable (a single str
- * counts as one name); returns 0 or -1 with an exception set. */
+ * counts as one name); returns 0 or -1 with an exception set, in which
+ * case the set is left as it was. */
 static int
 set_functions(fp_profile_t *p, PyObject *functions)
 {
-	PyObject *it, *item;
+	PyObject *specs = NULL, *it, *item;
+	Py_ssize_t i;
+	int rc = -1;
 
-	if (PyUnicode_Check(functions))
-		functions = Py_BuildValue("(O)", functions);
-	else
-		Py_INCREF(functions);
-	if (functions == NULL)
-		return -1;
-	it = PyObject_GetIter(functions);
-	Py_DECREF(functions);
-	if (it == NULL) {
+	it = PyUnicode_Check(functions) ? NULL : PyObject_GetIter(functions);
+	if (!PyUnicode_Check(functions) && it == NULL) {
 		PyErr_SetString(PyExc_TypeError, "fullprof.start: functions "
 		    "must be an iterable of functions or names, or None");
 		return -1;
 	}
-	while (fp_profile_function_count(p) > 0)
-		fp_profile_remove_function(p, fp_profile_function(p, 0));
-	while ((item = PyIter_Next(it)) != NULL) {
-		int rc = change_function(p, item, 0, "start");
+	/* Every item is checked before the set changes. */
+	if ((specs = PyList_New(0)) == NULL)
+		goto out;
+	if (it == NULL) {
+		item = spec_of(functions, "start");
+		if (item == NULL || PyList_Append(specs, item) != 0) {
+			Py_XDECREF(item);
+			goto out;
+		}
+		Py_DECREF(item);
+	}
+	while (it != NULL && (item = PyIter_Next(it)) != NULL) {
+		PyObject *spec = spec_of(item, "start");
 
 		Py_DECREF(item);
-		if (rc != 0) {
-			Py_DECREF(it);
-			return -1;
+		if (spec == NULL || PyList_Append(specs, spec) != 0) {
+			Py_XDECREF(spec);
+			goto out;
 		}
+		Py_DECREF(spec);
 	}
-	Py_DECREF(it);
-	return PyErr_Occurred() ? -1 : 0;
+	if (PyErr_Occurred())
+		goto out;
+	while (fp_profile_function_count(p) > 0)
+		fp_profile_remove_function(p, fp_profile_function(p, 0));
+	for (i = 0; i < PyList_GET_SIZE(specs); i++) {
+		if (change_function(p, PyList_GET_ITEM(specs, i), 0, "start") != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	Py_XDECREF(it);
+	Py_XDECREF(specs);
+	return rc;
 }
 
 PyDoc_STRVAR(start_doc,
@@ -475,6 +492,26 @@ fail:
 	return NULL;
 }
 
+/* Flushes sys.stdout and sys.stderr, so that what the program printed
+ * comes before a table written to their file descriptors. */
+static void
+flush_std_streams(void)
+{
+	static const char *const names[] = { "stdout", "stderr" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		PyObject *f = PySys_GetObject(names[i]), *r;	/* borrowed */
+
+		if (f == NULL || f == Py_None)
+			continue;
+		r = PyObject_CallMethod(f, "flush", NULL);
+		if (r == NULL)
+			PyErr_Clear();
+		Py_XDECREF(r);
+	}
+}
+
 /* Returns the file descriptor print_table() writes to: 2 for None, an int
  * as it is, or file.fileno() after file.flush(); -1 with an exception. */
 static int
@@ -483,8 +520,10 @@ fd_of(PyObject *file)
 	PyObject *r;
 	int fd;
 
-	if (file == Py_None)
+	if (file == Py_None) {
+		flush_std_streams();
 		return 2;
+	}
 	if (PyLong_Check(file)) {
 		long v = PyLong_AsLong(file);
 
@@ -495,6 +534,7 @@ fd_of(PyObject *file)
 			    "descriptor");
 			return -1;
 		}
+		flush_std_streams();
 		return (int)v;
 	}
 	if (PyObject_HasAttrString(file, "flush")) {
@@ -605,9 +645,10 @@ static struct PyModuleDef module_def = {
 	NULL, NULL, NULL, NULL
 };
 
-/* Creates the fullprof module. */
-PyMODINIT_FUNC
-PyInit_fullprof(void)
+/* Creates the fullprof module (PyInit_fullprof, in pymodule-init.c, is the
+ * entry point CPython calls). */
+PyObject *
+fp__module_create(void)
 {
 	PyObject *m = PyModule_Create(&module_def);
 

@@ -12,7 +12,12 @@
  * profile of its own. */
 void fp__module_use_profile(fp_profile_t *p);
 
-/* Creates the fullprof module (the built-in one and the extension's). */
+/* Creates the fullprof module; NULL with an exception set. */
+PyObject *fp__module_create(void);
+
+/* The module's entry point, defined in pymodule-init.c, which only the
+ * extension module and the launcher contain: libfullprof exports nothing
+ * but the fp_ API. */
 PyMODINIT_FUNC PyInit_fullprof(void);
 
 #endif /* FP_PYMODULE_H */

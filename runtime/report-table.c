@@ -241,8 +241,8 @@ fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__table_opts_t *o)
 		}
 	}
 	if (shown < snap->count)
-		fp__buf_printf(out, "(%zu more row%s not shown: --limit=0 shows "
-		    "all)\n", snap->count - shown,
+		fp__buf_printf(out, "(%zu more row%s not shown: a limit of 0 "
+		    "shows all)\n", snap->count - shown,
 		    snap->count - shown == 1 ? "" : "s");
 	if (snap->meta.lost)
 		fp__buf_printf(out, "fullprof: warning: memory ran out, %llu "

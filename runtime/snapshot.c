@@ -137,7 +137,7 @@ fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
 	    sizeof *snap->rows);
 	if (snap->rows == NULL)
 		goto fail;
-	k = fp__clock_ns_per_unit(&a->clock);
+	k = a->ns_per_unit > 0 ? a->ns_per_unit : fp__clock_ns_per_unit(&a->clock);
 	for (i = 0; i < nfuncs; i++) {
 		const fp__stats_t *s = &funcs[i];
 		const fp__func_t *f = fp__func_by_id(i);

@@ -187,17 +187,27 @@ settle_stack(fp__thread_t *t, uint32_t depth, fp_time_t now)
 }
 
 /* Returns non-zero when a frame of func is to be recorded under a filter:
- * when the filter selects func, or a recorded frame is already running on
- * this thread (the filter keeps what selected functions call), or the
- * frame resumes an activation that was recorded when it started. */
+ * when the filter selects func, or the running recorded segment is inside
+ * a selected function (the filter keeps what selected functions call), or
+ * the frame resumes an activation that was recorded when it started. */
 static inline int
 filter_admits(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
     fp__pyframe_t *frame)
 {
-	if (t->depth > 0 || fp__filter_selects(active_filter, func))
+	if ((t->depth > 0 && t->stack[t->depth - 1].selected) ||
+	    fp__filter_selects(active_filter, func))
 		return 1;
 	return frame != NULL && (func->flags & FP__FUNC_GENERATOR) &&
 	    fp__acct_is_waiting(a, frame);
+}
+
+/* Marks the segment just pushed as inside a selected function, when a
+ * filter is in force (what it calls is then recorded too). */
+static inline void
+mark_selected(fp__thread_t *t)
+{
+	if (active_filter != NULL)
+		t->stack[t->depth - 1].selected = 1;
 }
 
 /* Runs a generator frame as one segment of its activation. */
@@ -217,6 +227,7 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 		rc = fp__acct_gen_resume(a, t, func, frame, now);
 	if (rc != 0)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	mark_selected(t);
 	result = evaluate(t, ts, frame, throwflag, &refused);
 	now = fp__clock_now(&a->clock);
 	if (gen != generation || !settle_stack(t, depth + 1, now))
@@ -262,6 +273,7 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 	depth = t->depth;
 	if (fp__acct_push(a, t, func, NULL, 0) != 0)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	mark_selected(t);
 	t->stack[depth].enter = fp__clock_now(&a->clock);
 	result = evaluate(t, ts, frame, throwflag, &refused);
 	{
@@ -298,8 +310,10 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 
 		if (active_filter != NULL && !filter_admits(a, t, func, NULL))
 			return 0;
-		if (fp__acct_push(a, t, func, NULL, 0) == 0)
+		if (fp__acct_push(a, t, func, NULL, 0) == 0) {
+			mark_selected(t);
 			t->stack[depth].enter = fp__clock_now(&a->clock);
+		}
 		return 0;
 	}
 	{

@@ -16,6 +16,7 @@ main(void)
 
 	srunner_add_suite(sr, suite_buf());
 	srunner_add_suite(sr, suite_calltree());
+	srunner_add_suite(sr, suite_capi());
 	srunner_add_suite(sr, suite_clock());
 	srunner_add_suite(sr, suite_outfile());
 	srunner_add_suite(sr, suite_report_json());

@@ -483,14 +483,14 @@ START_TEST(test_fp__render_table_limit)
 	ck_assert_ptr_nonnull(strstr(t.line[2], "  mike  "));
 	ck_assert_ptr_nonnull(strstr(t.line[3], "  alpha  "));
 	ck_assert_str_eq(t.line[4],
-	    "(2 more rows not shown: --limit=0 shows all)");
+	    "(2 more rows not shown: a limit of 0 shows all)");
 	fp__buf_free(&t.buf);
 
 	o.limit = 3;
 	render(&t, &snap, &o);
 	ck_assert_uint_eq(t.nlines, 6);
 	ck_assert_str_eq(t.line[5],
-	    "(1 more row not shown: --limit=0 shows all)");
+	    "(1 more row not shown: a limit of 0 shows all)");
 	fp__buf_free(&t.buf);
 }
 END_TEST
@@ -691,7 +691,7 @@ START_TEST(test_fp__render_table_lost)
 	o.limit = 1;
 	render(&t, &snap, &o);
 	ck_assert_str_eq(t.line[t.nlines - 2],
-	    "(3 more rows not shown: --limit=0 shows all)");
+	    "(3 more rows not shown: a limit of 0 shows all)");
 	ck_assert_str_eq(t.line[t.nlines - 1],
 	    "fullprof: warning: memory ran out, 12 calls not recorded");
 	fp__buf_free(&t.buf);

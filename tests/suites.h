@@ -10,6 +10,7 @@
 Suite *suite_accounting(void);
 Suite *suite_buf(void);
 Suite *suite_calltree(void);
+Suite *suite_capi(void);
 Suite *suite_clock(void);
 Suite *suite_outfile(void);
 Suite *suite_report_json(void);
