@@ -30,6 +30,7 @@ free_threads_and_acts(fp__acct_t *a)
 	for (t = a->threads; t != NULL; t = tn) {
 		tn = t->next;
 		free(t->stack);
+		free(t->name);
 		free(t);
 	}
 	a->threads = NULL;

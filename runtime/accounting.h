@@ -48,6 +48,7 @@ typedef struct fp__thread {
 	uint32_t depth, capacity;
 	fp__node_t *root;
 	unsigned long ident;		/* thread id as Python reports it */
+	char *name;			/* threading's name for it, or NULL */
 	const char *stack_floor;	/* below this, the C stack is nearly
 					 * used up (NULL: unknown) */
 	long native_id;

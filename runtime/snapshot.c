@@ -6,14 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdata.h"
 #include "snapshot.h"
-
-/* The sink that sends closed activations into the copied node figures. */
-static fp__stats_t *
-copy_sink(void *ctx, const fp__node_t *node)
-{
-	return &((fp__stats_t *)ctx)[node->id];
-}
 
 /* Copies meta into *dst; returns 0 or -1. */
 int
@@ -55,120 +49,21 @@ fp__meta_free(fp__meta_t *m)
 	m->argc = 0;
 }
 
-/* Converts a figure in clock units to nanoseconds (k ns per unit). */
-static fp_time_t
-to_ns(fp_time_t v, double k)
-{
-	return k == 1.0 ? v : (fp_time_t)((double)v * k + 0.5);
-}
-
-/* Appends a no-data row for each spec of filter that names no function
- * with figures in funcs. */
-static void
-add_no_data_rows(fp_snapshot_t *snap, const fp__filter_t *filter,
-    const fp__stats_t *funcs, uint32_t nfuncs)
-{
-	size_t i;
-	uint32_t id;
-
-	for (i = 0; filter != NULL && i < filter->count; i++) {
-		const char *spec = filter->specs[i];
-		fp_row_t *r;
-
-		for (id = 0; id < nfuncs; id++) {
-			const fp__func_t *f = fp__func_by_id(id);
-
-			if ((funcs[id].calls != 0 || funcs[id].own != 0) &&
-			    fp__filter_spec_matches(spec, f->module,
-			    f->match_name ? f->match_name : f->name))
-				break;
-		}
-		if (id < nfuncs)
-			continue;
-		r = &snap->rows[snap->count];
-		memset(r, 0, sizeof *r);
-		r->file = "";
-		r->name = strdup(spec);	/* the snapshot's own: freed with it */
-		if (r->name == NULL)
-			return;
-		r->no_data = 1;
-		snap->count++;
-	}
-}
-
-/* Builds a snapshot of a (see snapshot.h). */
+/* Builds a snapshot of a (see snapshot.h): the call tree is copied into
+ * profile data, which the rows are summed from. */
 fp_snapshot_t *
 fp__snapshot_build(fp__acct_t *a, int live, fp_time_t now,
     const fp__meta_t *meta, const fp__filter_t *filter)
 {
-	fp__tree_t *tree = &a->tree;
-	uint32_t nfuncs = fp__func_count(), i;
-	fp__stats_t *paths = NULL, *funcs = NULL;
-	uint64_t *primitive = NULL;
-	fp_snapshot_t *snap = calloc(1, sizeof *snap);
-	double k;
+	fp__pdata_t *d = fp__pdata_from_acct(a, live, now, meta, filter);
+	fp_snapshot_t *snap = d ? fp__pdata_rows(d) : NULL;
 
-	if (snap == NULL)
+	if (snap == NULL) {
+		fp__pdata_free(d);
 		return NULL;
-	if (fp__meta_copy(&snap->meta, meta) != 0)
-		goto fail;
-	snap->meta.lost = a->lost;
-	paths = malloc(((size_t)tree->count + 1) * sizeof *paths);
-	funcs = malloc(((size_t)nfuncs + 1) * sizeof *funcs);
-	primitive = calloc((size_t)nfuncs + 1, sizeof *primitive);
-	if (paths == NULL || funcs == NULL || primitive == NULL)
-		goto fail;
-	for (i = 0; i < tree->count; i++)
-		paths[i] = tree->nodes[i]->stats;
-	if (live)
-		fp__acct_close_all(a, now, 0, copy_sink, paths);
-	for (i = 0; i < nfuncs; i++)
-		fp__stats_init(&funcs[i]);
-	for (i = 0; i < tree->count; i++) {
-		const fp__node_t *n = tree->nodes[i];
-
-		if (n->func == NULL)
-			continue;
-		fp__stats_merge(&funcs[n->func->id], &paths[i]);
-		if (!n->recursive)
-			primitive[n->func->id] += paths[i].calls;
 	}
-	snap->rows = calloc((size_t)nfuncs + 1 + (filter ? filter->count : 0),
-	    sizeof *snap->rows);
-	if (snap->rows == NULL)
-		goto fail;
-	k = a->ns_per_unit > 0 ? a->ns_per_unit : fp__clock_ns_per_unit(&a->clock);
-	for (i = 0; i < nfuncs; i++) {
-		const fp__stats_t *s = &funcs[i];
-		const fp__func_t *f = fp__func_by_id(i);
-		fp_row_t *r;
-
-		if (s->calls == 0 && s->own == 0)
-			continue;
-		r = &snap->rows[snap->count++];
-		r->file = f->file;
-		r->line = f->line;
-		r->name = f->name;
-		r->calls = s->calls;
-		r->primitive_calls = primitive[i];
-		r->own = to_ns(s->own, k);
-		r->total = to_ns(s->total, k);
-		r->suspended = to_ns(s->suspended, k);
-		r->min = s->calls ? to_ns(s->min, k) : 0;
-		r->max = to_ns(s->max, k);
-		r->mean = s->calls ? to_ns(s->sum / (fp_time_t)s->calls, k) : 0;
-	}
-	add_no_data_rows(snap, filter, funcs, nfuncs);
-	free(paths);
-	free(funcs);
-	free(primitive);
+	snap->data = d;
 	return snap;
-fail:
-	free(paths);
-	free(funcs);
-	free(primitive);
-	fp_snapshot_free(snap);
-	return NULL;
 }
 
 static fp__sort_key_t sort_key;
@@ -273,5 +168,6 @@ fp_snapshot_free(fp_snapshot_t *snap)
 	}
 	fp__meta_free(&snap->meta);
 	free(snap->rows);
+	fp__pdata_free(snap->data);
 	free(snap);
 }

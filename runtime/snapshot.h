@@ -32,10 +32,13 @@ typedef struct fp__meta {
 	uint64_t lost;		/* events dropped for lack of memory */
 } fp__meta_t;
 
+struct fp__pdata;
+
 struct fp_snapshot {
 	fp_row_t *rows;
 	size_t count;
 	fp__meta_t meta;
+	struct fp__pdata *data;	/* owned: the rows' strings point into it */
 };
 
 /* Builds a snapshot of a; with live, activations still open are closed

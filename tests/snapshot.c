@@ -525,8 +525,8 @@ START_TEST(test_fp__snapshot_build_tsc_scaled)
 	ret(t, 401);
 	ret(t, 1000);
 	s = snap(0, 1000);
-	/* leaf: 250 and 1 ticks; its mean is taken in ticks (125). */
-	assert_row(row(s, "leaf"), 2, 2, 502, 502, 0, 2, 250, 500);
+	/* leaf: 250 and 1 ticks, 500 and 2ns: its mean is 251ns. */
+	assert_row(row(s, "leaf"), 2, 2, 502, 502, 0, 2, 251, 500);
 	assert_row(row(s, "main"), 1, 1, 1498, 2000, 0, 2000, 2000, 2000);
 	fp_snapshot_free(s);
 	fp__acct_free(&acct);
