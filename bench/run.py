@@ -161,7 +161,7 @@ def make_workloads(fib_n, ntasks, rounds):
     ]
 
 
-def make_tools(python, fullprof, yappi):
+def make_tools(python, fullprof, yappi, bare=None):
     """Returns (tool name, function of (script, args) giving its argv)."""
     tools = [
         ("plain", lambda s, a: [python, s] + a),
@@ -170,6 +170,10 @@ def make_tools(python, fullprof, yappi):
     ]
     if yappi:
         tools.append(("yappi", lambda s, a: [python, "-c", YAPPI_DRIVER, s] + a))
+    if bare:
+        # python3 embedded as fullprof embeds it, profiling nothing: the
+        # floor any embedding launcher starts from.
+        tools.append(("embedded python3", lambda s, a: [bare, s] + a))
     for name, opts in FULLPROF_MODES:
         tools.append((name, lambda s, a, opts=opts: [fullprof] + opts + [s] + a))
     return tools
@@ -328,6 +332,11 @@ def parse_args(argv):
     p.add_argument("--fullprof", metavar="PATH",
                    help="the fullprof to measure (default: ./fullprof, "
                         "else $FULLPROF)")
+    p.add_argument("--bare", metavar="PATH",
+                   help="python3 embedded as fullprof embeds it (make "
+                        "builds bench/bare-embed): timed as one more row, "
+                        "to tell what embedding costs from what fullprof "
+                        "adds")
     p.add_argument("--fib", metavar="N", type=int,
                    help="fib(N) for the fib workload (default %d; %d with "
                         "--quick)" % (DEFAULT_SIZES[0], QUICK_SIZES[0]))
@@ -389,7 +398,7 @@ def run(args):
     yappi = has_yappi(python)
 
     workloads = make_workloads(fib_n, sizes[1], sizes[2])
-    tools = make_tools(python, fullprof, yappi)
+    tools = make_tools(python, fullprof, yappi, args.bare)
     now = datetime.datetime.now().astimezone()
 
     print("fullprof overhead benchmark, %s" % now.strftime("%Y-%m-%d %H:%M:%S %Z"))

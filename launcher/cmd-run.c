@@ -17,6 +17,7 @@
 #include <Python.h>
 
 #include "command.h"
+#include "formats.h"
 #include "report.h"
 #include "run.h"
 
@@ -40,11 +41,19 @@ print_help(void)
 "  -t, --timer=TIMER    what to measure: wall (default, includes time\n"
 "                       suspended), cpu (CPU time of each thread) or\n"
 "                       process (CPU time of the whole process)\n"
-"  -f, --format=FORMAT  table or json; the format of the -o file (default:\n"
-"                       json for a .json name, else table), and without -o\n"
-"                       the format printed to standard error\n"
+"  -f, --format=FORMAT  the format of every -o file: table, json, fprof,\n"
+"                       pstats, callgrind, collapsed, svg or speedscope\n"
+"                       (default: chosen by each file's name: .json,\n"
+"                       .fprof, .prof, callgrind.out.*, .folded, .svg,\n"
+"                       .speedscope.json; else table); without -o, the\n"
+"                       format printed to standard error\n"
 "  -o, --output=FILE    also write the profile to FILE ('-' for standard\n"
-"                       output); written safely, never half-written\n"
+"                       output); may be given several times; written\n"
+"                       safely, never half-written\n"
+"      --width=PIXELS   width of an svg flame graph (default 1200)\n"
+"      --threshold=SHARE\n"
+"                       leave out of an svg flame graph the frames under\n"
+"                       this share of the total (0.001 or 0.1%; default 0)\n"
 "      --sort=KEY       order the table by total (default), own, calls,\n"
 "                       mean, max or name\n"
 "      --limit=N        show at most N rows in the table (default 30; 0\n"
@@ -54,6 +63,11 @@ print_help(void)
 "  -q, --quiet          do not print the table to standard error\n"
 "      --paused         record nothing until the program calls\n"
 "                       fullprof.start() (import fullprof)\n"
+"      --subprocesses   profile the program's Python children too (those\n"
+"                       of multiprocessing, and any that run\n"
+"                       sys.executable): each writes NAME.PID.fprof beside\n"
+"                       the first -o file, and the report at exit adds in\n"
+"                       those that ended before the program\n"
 "  -F, --function=NAME  record only NAME and whatever it calls; NAME is\n"
 "                       f, Class.method, pkg.mod.f, pkg.mod:Class.method or\n"
 "                       a glob such as 'pkg.*'; may be repeated\n"
@@ -190,18 +204,85 @@ read_functions_file(struct run_options *ro, const char *path)
 	return 0;
 }
 
-/* Returns the format a file name implies. */
-static const char *
-format_for_path(const char *path)
+/* Appends an -o file to ro; returns 0 or -1 on ENOMEM. */
+static int
+add_output(struct run_options *ro, const char *path)
 {
-	size_t n = strlen(path);
+	struct run_output *no = realloc(ro->outputs,
+	    ((size_t)ro->noutputs + 1) * sizeof *no);
 
-	if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
-		return "json";
-	return "table";
+	if (no == NULL)
+		return -1;
+	ro->outputs = no;
+	no[ro->noutputs].path = path;
+	no[ro->noutputs].format = NULL;
+	ro->noutputs++;
+	return 0;
 }
 
-static char output_path[2 * PATH_MAX];
+/* Gives each -o file its format (-f, else the one its name selects, else
+ * table) and an absolute path: the program may chdir, and the outputs go
+ * where fullprof started. Returns 0 or -1 on ENOMEM. */
+static int
+resolve_outputs(struct run_options *ro)
+{
+	char cwd[PATH_MAX];
+	int i;
+
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		cwd[0] = '\0';
+	for (i = 0; i < ro->noutputs; i++) {
+		struct run_output *o = &ro->outputs[i];
+		const fp__format_t *f = fp__format_for_path(o->path);
+
+		o->format = ro->format ? ro->format : f ? f->name : "table";
+		if (o->path[0] != '/' && strcmp(o->path, "-") != 0 &&
+		    cwd[0] != '\0') {
+			char *abs;
+
+			if (asprintf(&abs, "%s/%s", cwd, o->path) < 0)
+				return -1;
+			o->path = abs;
+		}
+	}
+	return 0;
+}
+
+/* Parses a whole number from min to max into *v; returns 0 or -1. */
+static int
+parse_int_option(const char *s, long min, long max, int *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		return -1;
+	*v = (int)n;
+	return 0;
+}
+
+/* Parses a share of the total: "0.001", or "0.1%"; returns 0 or -1. */
+static int
+parse_share(const char *s, double *share)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || end == s || errno != 0 || v != v)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end != '\0' || v < 0 || v > 1)
+		return -1;
+	*share = v;
+	return 0;
+}
 
 /* Parses "run" options and runs the program. */
 static int
@@ -216,6 +297,9 @@ cmd_run_exec(int argc, char **argv)
 		{ "builtins", no_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "paused", no_argument, NULL, 'P' },
+		{ "subprocesses", no_argument, NULL, 'U' },
+		{ "width", required_argument, NULL, 'W' },
+		{ "threshold", required_argument, NULL, 'T' },
 		{ "function", required_argument, NULL, 'F' },
 		{ "functions-from", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -241,16 +325,27 @@ cmd_run_exec(int argc, char **argv)
 				    "wall, cpu or process)", optarg);
 			break;
 		case 'f':
-			if (!fp__format_known(optarg))
+			if (fp__format_find(optarg) == NULL)
 				return fp_usage_error("unknown format '%s' "
-				    "(choose table or json)", optarg);
+				    "(choose %s)", optarg, fp__format_names());
 			ro.format = optarg;
-			ro.format_given = 1;
 			break;
 		case 'o':
 			if (optarg[0] == '\0')
 				return fp_usage_error("empty output file name");
-			ro.output = optarg;
+			if (add_output(&ro, optarg) != 0)
+				return fp_usage_error("out of memory");
+			break;
+		case 'W':
+			if (parse_int_option(optarg, 100, 100000, &ro.width) != 0)
+				return fp_usage_error("invalid width '%s' (pixels, "
+				    "100 to 100000)", optarg);
+			break;
+		case 'T':
+			if (parse_share(optarg, &ro.threshold) != 0)
+				return fp_usage_error("invalid threshold '%s' (a "
+				    "share of the total from 0 to 1, or a "
+				    "percentage such as 0.5%%)", optarg);
 			break;
 		case 'S':
 			if (fp__sort_key_parse(optarg, &ro.sort) != 0)
@@ -271,6 +366,9 @@ cmd_run_exec(int argc, char **argv)
 			break;
 		case 'P':
 			ro.paused = 1;
+			break;
+		case 'U':
+			ro.subprocesses = 1;
 			break;
 		case 'F':
 			if (optarg[0] == '\0')
@@ -316,18 +414,8 @@ cmd_run_exec(int argc, char **argv)
 	}
 	ro.nargs = argc - optind;
 	ro.args = argv + optind;
-	if (ro.format == NULL)
-		ro.format = ro.output ? format_for_path(ro.output) : "table";
-	/* The program may chdir; the output goes where fullprof started. */
-	if (ro.output != NULL && ro.output[0] != '/' &&
-	    strcmp(ro.output, "-") != 0) {
-		char cwd[PATH_MAX];
-
-		if (getcwd(cwd, sizeof cwd) != NULL &&
-		    snprintf(output_path, sizeof output_path, "%s/%s", cwd,
-		    ro.output) < (int)sizeof output_path)
-			ro.output = output_path;
-	}
+	if (resolve_outputs(&ro) != 0)
+		return fp_usage_error("out of memory");
 	return fp_launch(&ro);
 }
 

@@ -20,6 +20,7 @@
 #include "pyfunc.h"
 #include "pymodule.h"
 #include "run.h"
+#include "subprocesses.h"
 
 /* The interpreter thread's stack: room for about a million nested Python
  * calls (see fp_launch). */
@@ -104,8 +105,10 @@ record_command_line(fp_profile_t *profile, const struct run_options *ro)
 	char **argv = calloc((size_t)ro->nargs + 3, sizeof *argv);
 	int n = 0, i;
 
-	if (argv == NULL)
+	if (argv == NULL || ro->kind == RUN_ARGV) {
+		free(argv);	/* RUN_ARGV: sys.argv, taken at the start */
 		return;
+	}
 	if (ro->kind == RUN_MODULE)
 		argv[n++] = "-m";
 	else if (ro->kind == RUN_COMMAND)
@@ -139,19 +142,25 @@ launch(const struct run_options *ro)
 	case RUN_SCRIPT: argv[n++] = (char *)ro->target; break;	/* or "-" */
 	case RUN_MODULE: argv[n++] = "-m"; break;
 	case RUN_COMMAND: argv[n++] = "-c"; break;
+	case RUN_ARGV: break;	/* args holds all of it */
 	}
 	for (i = 0; i < ro->nargs; i++)
 		argv[n++] = ro->args[i];
 
 	PyConfig_InitPythonConfig(&config);
-	config.parse_argv = 0;
+	/* RUN_ARGV: a whole python3 command line, parsed as python3 parses
+	 * it. The arguments come first: setting them pre-initialises Python,
+	 * which reads -E, -I, -X dev and -X utf8 from them then. */
+	config.parse_argv = ro->kind == RUN_ARGV;
+	status = PyConfig_SetBytesArgv(&config, n, argv);
+	check_status(status, &config);
 	status = PyConfig_SetBytesString(&config, &config.program_name,
 	    interpreter_path(pybuf, sizeof pybuf));
 	check_status(status, &config);
-	status = PyConfig_SetBytesArgv(&config, n, argv);
-	check_status(status, &config);
 	free(argv);
-	if (ro->kind == RUN_SCRIPT && strcmp(ro->target, "-") == 0) {
+	if (ro->kind == RUN_ARGV) {
+		status = PyStatus_Ok();
+	} else if (ro->kind == RUN_SCRIPT && strcmp(ro->target, "-") == 0) {
 		/* Like python3 -: the program is read from standard input. */
 		status = PyStatus_Ok();
 	} else if (ro->kind == RUN_SCRIPT) {
@@ -205,6 +214,8 @@ launch(const struct run_options *ro)
 		return 1;
 	}
 	fp__module_use_profile(profile);
+	if (ro->subprocesses && fp_subprocesses_arm(ro) != 0)
+		return 1;
 	fp_exit_report_arm(profile, ro, cwd, stdlib);
 	exitcode = Py_RunMain();
 	rc = fp_exit_report_finish();
@@ -220,16 +231,21 @@ launch(const struct run_options *ro)
 struct launch_call {
 	const struct run_options *ro;
 	int status;
+	pid_t pid;		/* of the process whose first thread waits */
 };
 
 /* The interpreter thread's start routine: runs launch() and keeps its
- * status. */
+ * status. In a child the program forked, no first thread waits for this
+ * one (only the forking thread lives on): the child ends here, with its
+ * status, whatever other threads it still has. */
 static void *
 launch_thread(void *arg)
 {
 	struct launch_call *call = arg;
 
 	call->status = launch(call->ro);
+	if (getpid() != call->pid)
+		exit(call->status);
 	return NULL;
 }
 
@@ -246,7 +262,7 @@ launch_thread(void *arg)
 int
 fp_launch(const struct run_options *ro)
 {
-	struct launch_call call = { ro, 1 };
+	struct launch_call call = { ro, 1, getpid() };
 	pthread_attr_t attr;
 	pthread_t thread;
 	sigset_t all;

@@ -22,9 +22,12 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "formats.h"
 #include "outfile.h"
+#include "pdata.h"
 #include "profile.h"
 #include "run.h"
+#include "subprocesses.h"
 
 static fp_profile_t *profile;
 static struct run_options options;
@@ -57,45 +60,62 @@ report_output_error(const char *path, int rc, int sys_errno)
 	fp__write_all(STDERR_FILENO, line, strlen(line));
 }
 
-/* Stops the profile and writes the outputs; returns 0 or -1. Called once. */
+/* Stops the profile and writes the outputs: every -o file from one copy
+ * of the figures, then the table on stderr (also with -q when a file
+ * could not be written, so that nothing is lost). Returns 0 or -1.
+ * Called once. */
 static int
 write_outputs(void)
 {
-	fp__table_opts_t o = { options.sort, options.limit, cwd_copy, stdlib_copy };
-	int rc, sys_errno, failed = 0;
+	fp__render_opts_t o = { options.sort, options.limit, cwd_copy,
+	    stdlib_copy, options.width, options.threshold, 0 };
+	fp__render_opts_t file_opts = o;
 	const char *stderr_format = "table";
+	fp__pdata_t *d;
+	int i, rc, sys_errno, failed = 0;
 
+	file_opts.limit = 0;	/* files always get every row */
 	fp_profile_stop(profile);
-	if (options.output != NULL) {
-		fp__table_opts_t file_opts = o;
+	d = fp__profile_data(profile);
+	if (d == NULL) {
+		fputs("fullprof: out of memory writing the report\n", stderr);
+		return -1;
+	}
+	/* A child of --subprocesses writes its own file only; the parent
+	 * adds its children's files in. */
+	if (options.subprocesses && fp_subprocesses_exit(d) != 0) {
+		fp__pdata_free(d);
+		return 0;
+	}
+	for (i = 0; i < options.noutputs; i++) {
+		const struct run_output *out = &options.outputs[i];
 
-		file_opts.limit = 0;	/* files always get every row */
-		rc = fp__profile_write(profile, options.format, options.output,
-		    &file_opts, &sys_errno);
+		rc = fp__pdata_write(d, out->format, out->path, &file_opts,
+		    &sys_errno);
 		if (rc != FP_OK) {
-			report_output_error(options.output, rc, sys_errno);
+			report_output_error(out->path, rc, sys_errno);
 			failed = 1;
 		}
-	} else if (options.format_given) {
-		stderr_format = options.format;
 	}
+	if (options.noutputs == 0 && options.format != NULL)
+		stderr_format = options.format;
 	if (!options.quiet || failed) {
-		fp_snapshot_t *snap = fp__profile_snapshot(profile);
+		const fp__format_t *f = fp__format_find(failed ? "table" :
+		    stderr_format);
 		fp__buf_t out;
 
 		fp__buf_init(&out);
-		if (snap != NULL)
-			fp__render_format(&out, failed ? "table" : stderr_format,
-			    snap, &o);
-		if (snap == NULL || out.nomem) {
-			fputs("fullprof: out of memory writing the report\n", stderr);
+		rc = f->render(&out, d, &o);
+		if (rc != FP_OK || out.nomem) {
+			fprintf(stderr, "fullprof: cannot write the report: %s\n",
+			    fp_strerror(rc != FP_OK ? rc : FP_ERR_NOMEM));
 			failed = 1;
 		} else {
 			fp__write_all(STDERR_FILENO, out.data, out.len);
 		}
 		fp__buf_free(&out);
-		fp_snapshot_free(snap);
 	}
+	fp__pdata_free(d);
 	return failed ? -1 : 0;
 }
 
@@ -224,35 +244,65 @@ after_fork_in_child(void)
 		fp_profile_clear(profile);
 }
 
+/* Starts the SIGTERM watcher thread and installs the handler that wakes
+ * it; returns 0, or -1 when SIGTERM keeps its default action. */
+static int
+start_watcher(void)
+{
+	struct sigaction sa;
+	pthread_t thread;
+	pthread_attr_t attr;
+	int err;
+
+	if (pipe2(term_pipe, O_CLOEXEC) != 0)
+		return -1;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	err = pthread_create(&thread, &attr, sigterm_watcher, NULL);
+	pthread_attr_destroy(&attr);
+	if (err != 0) {
+		close(term_pipe[0]);
+		close(term_pipe[1]);
+		term_pipe[0] = term_pipe[1] = -1;
+		return -1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigterm;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	return 0;
+}
+
+/* In a forked child that goes on running Python (called from Python's
+ * after-fork hook, when threads can be started again): a watcher of its
+ * own, on a pipe of its own (the parent's watcher is not in the child). */
+void
+fp_exit_report_after_fork(void)
+{
+	if (profile == NULL || finished)
+		return;
+	if (term_pipe[0] >= 0) {
+		close(term_pipe[0]);
+		close(term_pipe[1]);
+		term_pipe[0] = term_pipe[1] = -1;
+	}
+	owner_pid = getpid();
+	start_watcher();
+}
+
 /* Sets up the report written at exit. */
 void
 fp_exit_report_arm(fp_profile_t *p, const struct run_options *ro,
     const char *cwd, const char *stdlib)
 {
-	struct sigaction sa;
-	pthread_t thread;
-	pthread_attr_t attr;
-
 	profile = p;
 	options = *ro;
 	cwd_copy = cwd ? strdup(cwd) : NULL;
 	stdlib_copy = stdlib ? strdup(stdlib) : NULL;
 	owner_pid = getpid();
 	Py_AtExit(at_python_exit);
-	if (pipe2(term_pipe, O_CLOEXEC) != 0)
-		return;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	if (pthread_create(&thread, &attr, sigterm_watcher, NULL) != 0) {
-		pthread_attr_destroy(&attr);
-		return;
-	}
-	pthread_attr_destroy(&attr);
-	pthread_atfork(NULL, NULL, after_fork_in_child);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigterm;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, NULL);
+	if (start_watcher() == 0)
+		pthread_atfork(NULL, NULL, after_fork_in_child);
 }

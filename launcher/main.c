@@ -7,13 +7,16 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "command.h"
+#include "subprocesses.h"
 
 static const struct fp_cmd_entry *const commands[] = {
 	&fp_cmd_run_entry,
+	&fp_cmd_report_entry,
 	NULL
 };
 
@@ -62,8 +65,12 @@ find_command(const char *word)
 int
 main(int argc, char **argv)
 {
-	const struct fp_cmd_entry *cmd = argc > 1 ? find_command(argv[1]) : NULL;
+	const struct fp_cmd_entry *cmd;
 
+	/* A child of fullprof --subprocesses: a profiled python3. */
+	if (getenv(FP_CHILD_ENV) != NULL)
+		return fp_child_main(argc, argv);
+	cmd = argc > 1 ? find_command(argv[1]) : NULL;
 	if (cmd != NULL)
 		return cmd->exec(argc - 1, argv + 1);
 	return fp_cmd_run_entry.exec(argc, argv);

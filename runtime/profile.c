@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "formats.h"
 #include "outfile.h"
+#include "pdata.h"
 #include "profile.h"
 #include "tracer.h"
 
@@ -251,15 +253,23 @@ fp_profile_free(fp_profile_t *p)
 	free(p);
 }
 
+/* Fills the metadata a snapshot or profile data is built with. */
+static void
+current_meta(fp_profile_t *p, fp__meta_t *meta)
+{
+	*meta = p->meta;
+	meta->pid = (long)getpid();
+	meta->duration = p->duration +
+	    (p->running ? fp__monotonic_ns() - p->started : 0);
+}
+
 /* Takes a snapshot with metadata. */
 fp_snapshot_t *
 fp__profile_snapshot(fp_profile_t *p)
 {
-	fp__meta_t meta = p->meta;
+	fp__meta_t meta;
 
-	meta.pid = (long)getpid();
-	meta.duration = p->duration +
-	    (p->running ? fp__monotonic_ns() - p->started : 0);
+	current_meta(p, &meta);
 	return fp__snapshot_build(&p->acct, p->running,
 	    fp__clock_now(&p->acct.clock), &meta, &p->filter);
 }
@@ -271,24 +281,33 @@ fp_profile_snapshot(fp_profile_t *p)
 	return p ? fp__profile_snapshot(p) : NULL;
 }
 
-/* Renders p in format and writes it to path. */
-int
-fp__profile_write(fp_profile_t *p, const char *format, const char *path,
-    const fp__table_opts_t *o, int *sys_errno)
+/* Copies the figures so far into profile data. */
+fp__pdata_t *
+fp__profile_data(fp_profile_t *p)
 {
-	fp_snapshot_t *snap;
+	fp__meta_t meta;
+
+	if (Py_IsInitialized() && PyGILState_Check())
+		fp__tracer_name_threads(&p->acct);
+	current_meta(p, &meta);
+	return fp__pdata_from_acct(&p->acct, p->running,
+	    fp__clock_now(&p->acct.clock), &meta, &p->filter);
+}
+
+/* Renders d in format and writes it to path. */
+int
+fp__pdata_write(const fp__pdata_t *d, const char *format, const char *path,
+    const fp__render_opts_t *o, int *sys_errno)
+{
+	const fp__format_t *f = fp__format_find(format);
 	fp__buf_t out;
 	int rc, err;
 
 	*sys_errno = 0;
-	if (!fp__format_known(format))
+	if (f == NULL)
 		return FP_ERR_FORMAT;
-	snap = fp__profile_snapshot(p);
-	if (snap == NULL)
-		return FP_ERR_NOMEM;
 	fp__buf_init(&out);
-	rc = fp__render_format(&out, format, snap, o);
-	fp_snapshot_free(snap);
+	rc = f->render(&out, d, o);
 	if (rc == FP_OK && out.nomem)
 		rc = FP_ERR_NOMEM;
 	if (rc == FP_OK && (err = fp__outfile_write(path, out.data ? out.data : "",
@@ -300,11 +319,29 @@ fp__profile_write(fp_profile_t *p, const char *format, const char *path,
 	return rc;
 }
 
+/* Renders p in format and writes it to path. */
+int
+fp__profile_write(fp_profile_t *p, const char *format, const char *path,
+    const fp__render_opts_t *o, int *sys_errno)
+{
+	fp__pdata_t *d;
+	int rc;
+
+	*sys_errno = 0;
+	if (fp__format_find(format) == NULL)
+		return FP_ERR_FORMAT;
+	if ((d = fp__profile_data(p)) == NULL)
+		return FP_ERR_NOMEM;
+	rc = fp__pdata_write(d, format, path, o, sys_errno);
+	fp__pdata_free(d);
+	return rc;
+}
+
 /* Writes the profile to path in the named format. */
 FP_EXPORT int
 fp_profile_write(fp_profile_t *p, const char *format, const char *path)
 {
-	fp__table_opts_t o = { FP__SORT_TOTAL, 0, NULL, NULL };
+	fp__render_opts_t o = { FP__SORT_TOTAL, 0, NULL, NULL };
 	int sys_errno;
 	int rc;
 

@@ -34,10 +34,18 @@ int fp__profile_set_timer(fp_profile_t *p, const fp_options_t *opts);
  * NULL on ENOMEM. */
 fp_snapshot_t *fp__profile_snapshot(fp_profile_t *p);
 
-/* Renders p in format into a new buffer and writes it to path; on failure
- * returns an FP_ERR_* code and sets *sys_errno when the cause is the
- * system's. */
+/* Copies the figures so far into profile data (open activations closed
+ * as of now in the copy); NULL on ENOMEM. */
+struct fp__pdata *fp__profile_data(fp_profile_t *p);
+
+/* Renders d in format and writes it to path ("-": standard output); on
+ * failure returns an FP_ERR_* code and sets *sys_errno when the cause is
+ * the system's. */
+int fp__pdata_write(const struct fp__pdata *d, const char *format,
+    const char *path, const fp__render_opts_t *o, int *sys_errno);
+
+/* fp__profile_data then fp__pdata_write. */
 int fp__profile_write(fp_profile_t *p, const char *format, const char *path,
-    const fp__table_opts_t *o, int *sys_errno);
+    const fp__render_opts_t *o, int *sys_errno);
 
 #endif /* FP_PROFILE_H */

@@ -43,6 +43,16 @@ fp__frame_globals(fp__pyframe_t *frame)
 	return frame->f_globals;
 }
 
+/* Returns the first local variable of a frame (self, for a method), or
+ * NULL. */
+static inline PyObject *
+fp__frame_first_local(fp__pyframe_t *frame)
+{
+	PyCodeObject *co = fp__frame_code(frame);
+
+	return co != NULL && co->co_argcount > 0 ? frame->localsplus[0] : NULL;
+}
+
 /* Returns non-zero when the frame lives inside a generator, coroutine or
  * async generator object. The call that merely creates one runs in a
  * thread-owned frame and returns the new object at once. */

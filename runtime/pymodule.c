@@ -14,7 +14,9 @@
 #include <limits.h>
 #include <string.h>
 
+#include "formats.h"
 #include "outfile.h"
+#include "pydecorator.h"
 #include "pymodule.h"
 
 static fp_profile_t *current;	/* the profile the module drives */
@@ -441,9 +443,9 @@ parse_format(PyObject *o)
 	}
 	if ((s = PyUnicode_AsUTF8(o)) == NULL)
 		return NULL;
-	if (!fp__format_known(s)) {
+	if (fp__format_find(s) == NULL) {
 		PyErr_Format(PyExc_ValueError, "unknown format '%s' (choose "
-		    "table or json)", s);
+		    "%s)", s, fp__format_names());
 		return NULL;
 	}
 	return s;
@@ -451,8 +453,9 @@ parse_format(PyObject *o)
 
 PyDoc_STRVAR(write_doc,
 "write(path, format='json')\n--\n\n"
-"Write the figures so far to path, as 'json' (the document fullprof -o\n"
-"writes) or 'table'. The file is written under a temporary name and\n"
+"Write the figures so far to path in a format fullprof -f knows: 'json'\n"
+"(the document fullprof -o writes), 'table', 'fprof', 'pstats',\n"
+"'callgrind', 'collapsed', 'svg' or 'speedscope'. The file is written under a temporary name and\n"
 "renamed, so it is never half-written; OSError says why it could not be.");
 
 /* fullprof.write(): see write_doc. */
@@ -461,7 +464,7 @@ mod_write(PyObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kwlist[] = { "path", "format", NULL };
 	PyObject *path = NULL, *format_obj = NULL;
-	fp__table_opts_t o = { FP__SORT_TOTAL, 0, NULL, NULL };
+	fp__render_opts_t o = { FP__SORT_TOTAL, 0, NULL, NULL };
 	const char *format = "json";
 	int rc, sys_errno;
 	fp_profile_t *p;
@@ -569,7 +572,7 @@ mod_print_table(PyObject *self, PyObject *args, PyObject *kwargs)
 	PyObject *file = Py_None;
 	const char *sort = "total";
 	Py_ssize_t limit = 30;
-	fp__table_opts_t o = { FP__SORT_TOTAL, 30, NULL, NULL };
+	fp__render_opts_t o = { FP__SORT_TOTAL, 30, NULL, NULL };
 	fp_snapshot_t *snap;
 	fp__buf_t out;
 	int fd, err;
@@ -654,6 +657,8 @@ fp__module_create(void)
 
 	if (m != NULL && PyModule_AddStringConstant(m, "__version__",
 	    FP_VERSION) != 0)
+		Py_CLEAR(m);
+	if (m != NULL && fp__decorator_add_to_module(m) != 0)
 		Py_CLEAR(m);
 	return m;
 }

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "formats.h"
 #include "report.h"
 
 /* Appends "key": seconds. */
@@ -62,26 +63,17 @@ fp__render_json(fp__buf_t *out, const fp_snapshot_t *snap)
 	fp__buf_puts(out, "]}\n");
 }
 
-/* Returns non-zero when name is a known format. */
+/* Renders profile data as the JSON document, rows in o->sort order. */
 int
-fp__format_known(const char *name)
+fp__render_json_pdata(fp__buf_t *out, const fp__pdata_t *d,
+    const fp__render_opts_t *o)
 {
-	return strcmp(name, "table") == 0 || strcmp(name, "json") == 0;
-}
+	fp_snapshot_t *snap = fp__pdata_rows(d);
 
-/* Appends snap in the named format. */
-int
-fp__render_format(fp__buf_t *out, const char *format, fp_snapshot_t *snap,
-    const fp__table_opts_t *o)
-{
-	if (strcmp(format, "json") == 0) {
-		fp__snapshot_sort(snap, o->sort);
-		fp__render_json(out, snap);
-		return FP_OK;
-	}
-	if (strcmp(format, "table") == 0) {
-		fp__render_table(out, snap, o);
-		return FP_OK;
-	}
-	return FP_ERR_FORMAT;
+	if (snap == NULL)
+		return FP_ERR_NOMEM;
+	fp__snapshot_sort(snap, o->sort);
+	fp__render_json(out, snap);
+	fp_snapshot_free(snap);
+	return out->nomem ? FP_ERR_NOMEM : FP_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "formats.h"
 #include "report.h"
 
 #define PATH_WIDTH 40
@@ -63,7 +64,7 @@ under(const char *path, const char *prefix)
 
 /* Shortens a path for the table. */
 char *
-fp__format_path(const char *path, const fp__table_opts_t *o, size_t max,
+fp__format_path(const char *path, const fp__render_opts_t *o, size_t max,
     char *out, size_t size)
 {
 	const char *rest, *site;
@@ -167,7 +168,7 @@ right_aligned(int c)
 
 /* Fills the cells of one row. */
 static void
-row_cells(const fp_row_t *r, const fp__table_opts_t *o, char cells[NCOLS][512])
+row_cells(const fp_row_t *r, const fp__render_opts_t *o, char cells[NCOLS][512])
 {
 	if (r->calls != r->primitive_calls)
 		snprintf(cells[C_CALLS], 512, "%llu/%llu",
@@ -204,7 +205,7 @@ row_cells(const fp_row_t *r, const fp__table_opts_t *o, char cells[NCOLS][512])
 
 /* Appends the table for snap to out. */
 void
-fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__table_opts_t *o)
+fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__render_opts_t *o)
 {
 	static char cells[NCOLS][512];
 	size_t width[NCOLS], shown, i;
@@ -248,4 +249,18 @@ fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__table_opts_t *o)
 		fp__buf_printf(out, "fullprof: warning: memory ran out, %llu "
 		    "call%s not recorded\n", (unsigned long long)snap->meta.lost,
 		    snap->meta.lost == 1 ? "" : "s");
+}
+
+/* Renders profile data as the table. */
+int
+fp__render_table_pdata(fp__buf_t *out, const fp__pdata_t *d,
+    const fp__render_opts_t *o)
+{
+	fp_snapshot_t *snap = fp__pdata_rows(d);
+
+	if (snap == NULL)
+		return FP_ERR_NOMEM;
+	fp__render_table(out, snap, o);
+	fp_snapshot_free(snap);
+	return out->nomem ? FP_ERR_NOMEM : FP_OK;
 }

@@ -18,6 +18,7 @@
 
 #include <Python.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "pyframe.h"
 #include "pyfunc.h"
@@ -116,9 +117,77 @@ close_orphaned_builtins(fp__acct_t *a, fp__thread_t *t, PyThreadState *ts)
 		fp__acct_return(t, now);
 }
 
-/* Finds or creates this thread's record (slow path of current_thread). */
+/* Gives the threads of a that have no name yet the name threading gave
+ * them, for every thread threading knows alive now. Only reads a dict and
+ * plain attributes: no Python code runs. A pending exception is kept. */
+void
+fp__tracer_name_threads(fp__acct_t *a)
+{
+	PyObject *threading, *alive, *key, *value;
+	fp__saved_exc_t saved;
+	Py_ssize_t pos = 0;
+
+	threading = PyDict_GetItemString(PyImport_GetModuleDict(), "threading");
+	if (a == NULL || threading == NULL)
+		return;
+	fp__exc_save(&saved);
+	alive = PyObject_GetAttrString(threading, "_active");
+	while (alive != NULL && PyDict_Check(alive) &&
+	    PyDict_Next(alive, &pos, &key, &value)) {
+		unsigned long ident = PyLong_AsUnsignedLong(key);
+		PyObject *name;
+		fp__thread_t *t;
+
+		if (PyErr_Occurred())
+			break;
+		for (t = a->threads; t != NULL; t = t->next) {
+			if (t->ident == ident && t->name == NULL)
+				break;
+		}
+		if (t == NULL)
+			continue;
+		name = PyObject_GetAttrString(value, "_name");
+		if (name != NULL && PyUnicode_Check(name)) {
+			const char *c = PyUnicode_AsUTF8(name);
+
+			if (c != NULL)
+				t->name = strdup(c);
+		}
+		Py_XDECREF(name);
+	}
+	Py_XDECREF(alive);
+	fp__exc_restore(&saved);
+}
+
+/* Names a new thread from its first frame when that is threading's
+ * Thread._bootstrap(self): self._name, read as a plain attribute. */
+static void
+name_from_bootstrap(fp__thread_t *t, fp__func_t *func, fp__pyframe_t *frame)
+{
+	PyObject *self, *name;
+	fp__saved_exc_t saved;
+
+	if (t->name != NULL || func == NULL || frame == NULL ||
+	    strcmp(func->name, "Thread._bootstrap") != 0 ||
+	    func->module == NULL || strcmp(func->module, "threading") != 0 ||
+	    (self = fp__frame_first_local(frame)) == NULL)
+		return;
+	fp__exc_save(&saved);
+	name = PyObject_GetAttrString(self, "_name");
+	if (name != NULL && PyUnicode_Check(name)) {
+		const char *c = PyUnicode_AsUTF8(name);
+
+		if (c != NULL)
+			t->name = strdup(c);
+	}
+	Py_XDECREF(name);
+	fp__exc_restore(&saved);
+}
+
+/* Finds or creates this thread's record (slow path of current_thread);
+ * func and frame are the frame it is first seen in (may be NULL). */
 static fp__thread_t *
-register_thread(fp__acct_t *a)
+register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 {
 	fp__thread_t *t;
 	unsigned long ident = PyThread_get_thread_ident();
@@ -135,6 +204,10 @@ register_thread(fp__acct_t *a)
 		t->stack_floor = stack_floor_of_this_thread();
 		if (builtins_on)
 			PyEval_SetProfile(builtin_profile, NULL);
+		name_from_bootstrap(t, func, frame);
+		/* A new thread is a moment when threading's names of the
+		 * others are at hand. */
+		fp__tracer_name_threads(a);
 	}
 	if (t->epoch != a->epoch) {
 		t->epoch = a->epoch;
@@ -145,13 +218,14 @@ register_thread(fp__acct_t *a)
 	return t;
 }
 
-/* Returns this thread's record in a, or NULL when it cannot be made. */
+/* Returns this thread's record in a, or NULL when it cannot be made;
+ * func and frame are those being entered (may be NULL). */
 static inline fp__thread_t *
-current_thread(fp__acct_t *a)
+current_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 {
 	if (tls_generation == generation && tls_thread != NULL)
 		return tls_thread;
-	return register_thread(a);
+	return register_thread(a, func, frame);
 }
 
 /* Returns the record for a frame's code, or NULL when the frame is not
@@ -168,8 +242,15 @@ frame_func(fp__pyframe_t *frame)
 	    fp__code_extra_get(co, fp__pyfunc_extra_index) : NULL;
 	if (f == NULL)
 		f = fp__pyfunc_from_code_slow(co, fp__frame_globals(frame));
-	if (f == NULL || (f->flags & FP__FUNC_HIDDEN))
+	if (f == NULL)
 		return NULL;
+	if (f->flags & FP__FUNC_HIDDEN) {
+		/* threading._shutdown runs at exit while every thread is still
+		 * known to threading: the last chance to learn their names. */
+		if (active != NULL && strcmp(f->name, "_shutdown") == 0)
+			fp__tracer_name_threads(active);
+		return NULL;
+	}
 	return f;
 }
 
@@ -258,7 +339,7 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 	int refused;
 
 	if (a == NULL || (func = frame_func(frame)) == NULL ||
-	    (t = current_thread(a)) == NULL)
+	    (t = current_thread(a, func, frame)) == NULL)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 	if (builtins_on)
 		close_orphaned_builtins(a, t, ts);
@@ -303,7 +384,7 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 	    what != PyTrace_C_EXCEPTION))
 		return 0;
 	if ((func = fp__pyfunc_from_builtin(arg)) == NULL ||
-	    (t = current_thread(a)) == NULL)
+	    (t = current_thread(a, NULL, NULL)) == NULL)
 		return 0;
 	if (what == PyTrace_C_CALL) {
 		uint32_t depth = t->depth;

@@ -23,6 +23,9 @@ void fp__tracer_stop(fp__acct_t *a);
 /* Returns the accounting being recorded into, or NULL. */
 fp__acct_t *fp__tracer_active(void);
 
+/* Names the threads of a that threading knows (needs the GIL). */
+void fp__tracer_name_threads(fp__acct_t *a);
+
 /* Puts a changed filter of accounting a in force if a is recording. */
 void fp__tracer_filter_changed(const fp__acct_t *a, const fp__filter_t *filter);
 

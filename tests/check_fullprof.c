@@ -18,8 +18,14 @@ main(void)
 	srunner_add_suite(sr, suite_calltree());
 	srunner_add_suite(sr, suite_capi());
 	srunner_add_suite(sr, suite_clock());
+	srunner_add_suite(sr, suite_fprof());
 	srunner_add_suite(sr, suite_outfile());
+	srunner_add_suite(sr, suite_report_callgrind());
+	srunner_add_suite(sr, suite_report_collapsed());
 	srunner_add_suite(sr, suite_report_json());
+	srunner_add_suite(sr, suite_report_pstats());
+	srunner_add_suite(sr, suite_report_speedscope());
+	srunner_add_suite(sr, suite_report_svg());
 	srunner_add_suite(sr, suite_report_table());
 	srunner_add_suite(sr, suite_snapshot());
 	srunner_run_all(sr, CK_ENV);

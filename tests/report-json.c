@@ -3,7 +3,7 @@
  * JSON document for small hand-built snapshots, the escaping of file,
  * function and argument strings, and that Python's json module reads the
  * document back with the values that went in. Also the format dispatch
- * (fp__format_known, fp__render_format) that lives in the same file.
+ * and the format registry (formats.c) it is reached through.
  */
 #include "config.h"
 
@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 
 #include "suites.h"
+#include "formats.h"
+#include "pdata.h"
 #include "report.h"
 
 static char *app_argv[] = { "app.py", "--n", "3", NULL };
@@ -246,33 +248,87 @@ START_TEST(test_fp__render_json_parses)
 }
 END_TEST
 
-START_TEST(test_fp__format_known_names)
+START_TEST(test_fp__format_find_names)
 {
-	ck_assert_int_ne(fp__format_known("json"), 0);
-	ck_assert_int_ne(fp__format_known("table"), 0);
-	ck_assert_int_eq(fp__format_known("JSON"), 0);
-	ck_assert_int_eq(fp__format_known("pstats"), 0);
-	ck_assert_int_eq(fp__format_known(""), 0);
-	ck_assert_int_eq(fp__format_known("jsonx"), 0);
+	static const char *const names[] = { "table", "json", "fprof",
+	    "pstats", "callgrind", "collapsed", "svg", "speedscope" };
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		ck_assert_ptr_nonnull(fp__format_find(names[i]));
+		ck_assert_str_eq(fp__format_find(names[i])->name, names[i]);
+		ck_assert_ptr_nonnull(strstr(fp__format_names(), names[i]));
+	}
+	ck_assert_ptr_null(fp__format_find("JSON"));
+	ck_assert_ptr_null(fp__format_find(""));
+	ck_assert_ptr_null(fp__format_find("jsonx"));
+	ck_assert_ptr_null(fp__format_find(NULL));
+	for (i = 0; fp__format_at(i) != NULL; i++)
+		;
+	ck_assert_uint_eq(i, sizeof names / sizeof names[0]);
 }
 END_TEST
 
-START_TEST(test_fp__render_format_json_sorted)
+START_TEST(test_fp__format_for_path_suffixes)
 {
-	fp_row_t rows[3];
-	fp_snapshot_t snap;
-	fp__table_opts_t o;
+	ck_assert_str_eq(fp__format_for_path("/x/out.json")->name, "json");
+	ck_assert_str_eq(fp__format_for_path("a.speedscope.json")->name,
+	    "speedscope");
+	ck_assert_str_eq(fp__format_for_path("run.fprof")->name, "fprof");
+	ck_assert_str_eq(fp__format_for_path("x.prof")->name, "pstats");
+	ck_assert_str_eq(fp__format_for_path("x.pstats")->name, "pstats");
+	ck_assert_str_eq(fp__format_for_path("/t/callgrind.out.1234")->name,
+	    "callgrind");
+	ck_assert_str_eq(fp__format_for_path("stacks.folded")->name,
+	    "collapsed");
+	ck_assert_str_eq(fp__format_for_path("f.svg")->name, "svg");
+	ck_assert_str_eq(fp__format_for_path("t.txt")->name, "table");
+	ck_assert_ptr_null(fp__format_for_path("noext"));
+	ck_assert_ptr_null(fp__format_for_path("/dir.json/file"));
+	ck_assert_ptr_null(fp__format_for_path("mycallgrind.out.1"));
+}
+END_TEST
+
+/* Returns profile data with three functions of known totals. */
+static fp__pdata_t *
+three_functions(void)
+{
+	fp__meta_t meta;
+	fp__pdata_t *d;
+	uint32_t t, f;
+	fp__stats_t s;
+	static const struct { const char *name; fp_time_t total; } fns[] = {
+		{ "a_small", 10 }, { "z_big", 30 }, { "c_mid", 20 } };
+	size_t i;
+
+	memset(&meta, 0, sizeof meta);
+	meta.timer = "wall";
+	d = fp__pdata_new(&meta);
+	ck_assert_ptr_nonnull(d);
+	t = fp__pdata_add_thread(d, 1, 1, "MainThread", 1);
+	ck_assert_uint_ne(t, FP__NONE);
+	for (i = 0; i < 3; i++) {
+		f = fp__pdata_add_func(d, "/f.py", (int)i + 1, fns[i].name, NULL);
+		fp__stats_init(&s);
+		fp__stats_add_activation(&s, 0, fns[i].total, 0);
+		s.own = fns[i].total;
+		ck_assert_uint_ne(fp__pdata_add_node(d, d->threads[t].root, f, &s),
+		    FP__NONE);
+	}
+	return d;
+}
+
+START_TEST(test_fp__render_json_pdata_sorted)
+{
+	fp__pdata_t *d = three_functions();
+	fp__render_opts_t o;
 	fp__buf_t b;
 	const char *a, *c, *z;
 
-	rows[0] = row("/f.py", 1, "a_small", 1, 1, 10, 10);
-	rows[1] = row("/f.py", 2, "z_big", 1, 1, 30, 30);
-	rows[2] = row("/f.py", 3, "c_mid", 1, 1, 20, 20);
-	make_snap(&snap, rows, 3);
 	memset(&o, 0, sizeof o);
 	o.sort = FP__SORT_NAME;
 	fp__buf_init(&b);
-	ck_assert_int_eq(fp__render_format(&b, "json", &snap, &o), FP_OK);
+	ck_assert_int_eq(fp__format_find("json")->render(&b, d, &o), FP_OK);
 	a = strstr(b.data, "\"a_small\"");
 	c = strstr(b.data, "\"c_mid\"");
 	z = strstr(b.data, "\"z_big\"");
@@ -282,36 +338,30 @@ START_TEST(test_fp__render_format_json_sorted)
 
 	o.sort = FP__SORT_TOTAL;
 	fp__buf_init(&b);
-	ck_assert_int_eq(fp__render_format(&b, "json", &snap, &o), FP_OK);
+	ck_assert_int_eq(fp__render_json_pdata(&b, d, &o), FP_OK);
 	a = strstr(b.data, "\"a_small\"");
 	c = strstr(b.data, "\"c_mid\"");
 	z = strstr(b.data, "\"z_big\"");
 	ck_assert(a != NULL && c != NULL && z != NULL);
 	ck_assert(z < c && c < a);
 	fp__buf_free(&b);
+	fp__pdata_free(d);
 }
 END_TEST
 
-START_TEST(test_fp__render_format_table_and_unknown)
+START_TEST(test_fp__render_table_pdata)
 {
-	fp_row_t rows[1];
-	fp_snapshot_t snap;
-	fp__table_opts_t o;
+	fp__pdata_t *d = three_functions();
+	fp__render_opts_t o;
 	fp__buf_t b;
 
-	rows[0] = row("/f.py", 1, "only", 1, 1, 10, 10);
-	make_snap(&snap, rows, 1);
 	memset(&o, 0, sizeof o);
 	fp__buf_init(&b);
-	ck_assert_int_eq(fp__render_format(&b, "table", &snap, &o), FP_OK);
+	ck_assert_int_eq(fp__format_find("table")->render(&b, d, &o), FP_OK);
 	ck_assert_int_eq(strncmp(b.data, "fullprof: wall timer, ", 22), 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "z_big"));
 	fp__buf_free(&b);
-
-	fp__buf_init(&b);
-	ck_assert_int_eq(fp__render_format(&b, "xml", &snap, &o),
-	    FP_ERR_FORMAT);
-	ck_assert_uint_eq(b.len, 0);
-	fp__buf_free(&b);
+	fp__pdata_free(d);
 }
 END_TEST
 
@@ -335,12 +385,13 @@ suite_report_json(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__format_known");
-	tcase_add_test(tc, test_fp__format_known_names);
+	tcase_add_test(tc, test_fp__format_find_names);
+	tcase_add_test(tc, test_fp__format_for_path_suffixes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__render_format");
-	tcase_add_test(tc, test_fp__render_format_json_sorted);
-	tcase_add_test(tc, test_fp__render_format_table_and_unknown);
+	tcase_add_test(tc, test_fp__render_json_pdata_sorted);
+	tcase_add_test(tc, test_fp__render_table_pdata);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -29,7 +29,7 @@ static const char *
 path(const char *p, const char *cwd, const char *stdlib, size_t max)
 {
 	static char out[4096];
-	fp__table_opts_t o;
+	fp__render_opts_t o;
 
 	memset(&o, 0, sizeof o);
 	o.cwd = cwd;
@@ -77,7 +77,7 @@ struct table {
 
 /* Renders snap with o into *t and splits it into lines. */
 static void
-render(struct table *t, fp_snapshot_t *snap, const fp__table_opts_t *o)
+render(struct table *t, fp_snapshot_t *snap, const fp__render_opts_t *o)
 {
 	char *p, *nl;
 
@@ -140,10 +140,10 @@ make_sort_snap(fp_snapshot_t *snap)
 }
 
 /* Returns the options for the table tests: cwd /home/u/proj, a stdlib. */
-static fp__table_opts_t
+static fp__render_opts_t
 opts(fp__sort_key_t key, size_t limit)
 {
-	fp__table_opts_t o;
+	fp__render_opts_t o;
 
 	memset(&o, 0, sizeof o);
 	o.sort = key;
@@ -351,7 +351,7 @@ END_TEST
 
 START_TEST(test_fp__format_path_small_buffer)
 {
-	fp__table_opts_t o;
+	fp__render_opts_t o;
 	char out[8];
 
 	memset(&o, 0, sizeof o);
@@ -365,7 +365,7 @@ END_TEST
 START_TEST(test_fp__render_table_header)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 0);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 0);
 	struct table t;
 
 	make_sort_snap(&snap);
@@ -390,7 +390,7 @@ END_TEST
 START_TEST(test_fp__render_table_headings)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 0);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 0);
 	struct table t;
 	const char *want[] = { "file", "line", "function", "calls", "own",
 	    "total", "suspended", "min", "mean", "max" };
@@ -414,7 +414,7 @@ END_TEST
 START_TEST(test_fp__render_table_empty)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 5);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 5);
 	struct table t;
 
 	make_sort_snap(&snap);
@@ -429,7 +429,7 @@ END_TEST
 START_TEST(test_fp__render_table_sort_total)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 0);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 0);
 	struct table t;
 
 	make_sort_snap(&snap);
@@ -459,7 +459,7 @@ START_TEST(test_fp__render_table_sort_keys)
 	make_sort_snap(&snap);
 	/* One snapshot, re-sorted by each key in turn. */
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		fp__table_opts_t o = opts(cases[i].key, 0);
+		fp__render_opts_t o = opts(cases[i].key, 0);
 
 		render(&t, &snap, &o);
 		assert_order(&t, cases[i].order[0], cases[i].order[1],
@@ -472,7 +472,7 @@ END_TEST
 START_TEST(test_fp__render_table_limit)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 2);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 2);
 	struct table t;
 
 	make_sort_snap(&snap);
@@ -503,7 +503,7 @@ START_TEST(test_fp__render_table_limit_not_reached)
 
 	make_sort_snap(&snap);
 	for (i = 0; i < sizeof limits / sizeof limits[0]; i++) {
-		fp__table_opts_t o = opts(FP__SORT_TOTAL, limits[i]);
+		fp__render_opts_t o = opts(FP__SORT_TOTAL, limits[i]);
 
 		render(&t, &snap, &o);
 		ck_assert_uint_eq(t.nlines, 6);
@@ -516,7 +516,7 @@ END_TEST
 START_TEST(test_fp__render_table_calls)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_NAME, 0);
+	fp__render_opts_t o = opts(FP__SORT_NAME, 0);
 	struct table t;
 
 	make_sort_snap(&snap);
@@ -536,7 +536,7 @@ END_TEST
 START_TEST(test_fp__render_table_cells)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_NAME, 0);
+	fp__render_opts_t o = opts(FP__SORT_NAME, 0);
 	struct table t;
 	const char *p50, *p100, *p150;
 
@@ -573,7 +573,7 @@ END_TEST
 START_TEST(test_fp__render_table_long_name)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 0);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 0);
 	struct table t;
 	const char *longname = "Outer.Inner.a_method_with_a_rather_long_name_"
 	    "that_goes_on";
@@ -592,7 +592,7 @@ END_TEST
 START_TEST(test_fp__render_table_aligned)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 0);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 0);
 	struct table t;
 	static const char *const right[] = { "line", "calls", "own", "total",
 	    "suspended", "min", "mean", "max" };
@@ -673,7 +673,7 @@ END_TEST
 START_TEST(test_fp__render_table_lost)
 {
 	fp_snapshot_t snap;
-	fp__table_opts_t o = opts(FP__SORT_TOTAL, 0);
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 0);
 	struct table t;
 
 	make_sort_snap(&snap);

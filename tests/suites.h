@@ -12,8 +12,14 @@ Suite *suite_buf(void);
 Suite *suite_calltree(void);
 Suite *suite_capi(void);
 Suite *suite_clock(void);
+Suite *suite_fprof(void);
 Suite *suite_outfile(void);
+Suite *suite_report_callgrind(void);
+Suite *suite_report_collapsed(void);
 Suite *suite_report_json(void);
+Suite *suite_report_pstats(void);
+Suite *suite_report_speedscope(void);
+Suite *suite_report_svg(void);
 Suite *suite_report_table(void);
 Suite *suite_snapshot(void);
 

@@ -24,8 +24,8 @@ from fptest import (FULLPROF, PYTHON, TempDir, check, check_invariants, eq,
 BUILDDIR = os.environ.get("FULLPROF_BUILDDIR") or (
     os.path.dirname(os.path.abspath(FULLPROF)) if FULLPROF else None)
 MODULE = "fullprof" + (sysconfig.get_config_var("EXT_SUFFIX") or ".so")
-API = ["add", "clear", "functions", "is_running", "print_table", "remove",
-       "start", "stats", "stop", "write"]
+API = ["add", "clear", "functions", "is_running", "print_table", "profile",
+       "remove", "start", "stats", "stop", "write"]
 ROW_KEYS = {"file", "line", "name", "calls", "primitive_calls", "own",
             "total", "suspended", "min", "mean", "max"}
 

@@ -1,0 +1,94 @@
+/*
+ * options.c: parsing the option values shared by subcommands, and naming
+ * a bad option as it was typed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+/* Parses a row limit (a whole number >= 0); returns 0 or -1. */
+int
+fp_parse_limit(const char *s, size_t *limit)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > (unsigned long long)INT_MAX)
+		return -1;
+	*limit = (size_t)v;
+	return 0;
+}
+
+/* Parses a whole number from min to max into *v; returns 0 or -1. */
+int
+fp_parse_int_option(const char *s, long min, long max, int *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		return -1;
+	*v = (int)n;
+	return 0;
+}
+
+/* Parses a share of the total: "0.001", or "0.1%"; returns 0 or -1. */
+int
+fp_parse_share(const char *s, double *share)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || end == s || errno != 0 || v != v)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end != '\0' || v < 0 || v > 1)
+		return -1;
+	*share = v;
+	return 0;
+}
+
+/* Returns the option as the user typed it. */
+const char *
+fp_option_as_typed(const char *arg, int optopt)
+{
+	static char buf[128];
+
+	if (strncmp(arg, "--", 2) == 0) {
+		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(arg, "="), arg);
+		return buf;
+	}
+	snprintf(buf, sizeof buf, "-%c", optopt ? optopt : '?');
+	return buf;
+}
+
+/* Returns non-zero when "--name[=...]" names one of longopts exactly. */
+int
+fp_is_known_long(const struct option *longopts, const char *arg)
+{
+	size_t n = strcspn(arg + 2, "=");
+
+	for (; longopts->name != NULL; longopts++) {
+		if (strlen(longopts->name) == n &&
+		    strncmp(longopts->name, arg + 2, n) == 0)
+			return 1;
+	}
+	return 0;
+}

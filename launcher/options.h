@@ -1,0 +1,32 @@
+/*
+ * options.h: parsers for the option values that several subcommands share
+ * (--limit, --width, --threshold) and the helpers that name a bad option
+ * as the user typed it. They only parse: each caller words its own usage
+ * error.
+ */
+#ifndef FP_OPTIONS_H
+#define FP_OPTIONS_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+/* Parses a row limit (a whole number from 0 to INT_MAX) into *limit;
+ * returns 0 or -1. */
+int fp_parse_limit(const char *s, size_t *limit);
+
+/* Parses a whole number from min to max into *v; returns 0 or -1. */
+int fp_parse_int_option(const char *s, long min, long max, int *v);
+
+/* Parses a share of the total, "0.001" or "0.1%", into *share (0 to 1);
+ * returns 0 or -1. */
+int fp_parse_share(const char *s, double *share);
+
+/* Returns the option as the user typed it, for messages: "--name" for a
+ * long option (without any "=value"), "-c" for a short one. The text is
+ * in a static buffer. */
+const char *fp_option_as_typed(const char *arg, int optopt);
+
+/* Returns non-zero when "--name[=...]" names one of longopts exactly. */
+int fp_is_known_long(const struct option *longopts, const char *arg);
+
+#endif /* FP_OPTIONS_H */

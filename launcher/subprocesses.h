@@ -1,0 +1,35 @@
+/*
+ * subprocesses.h: "fullprof --subprocesses": profiling the Python children
+ * of the program too (see subprocesses.c), and the child mode of the
+ * fullprof executable that makes it possible.
+ */
+#ifndef FP_SUBPROCESSES_H
+#define FP_SUBPROCESSES_H
+
+#include "pdata.h"
+#include "run.h"
+
+/* Set in the environment of the program run with --subprocesses: with it,
+ * fullprof is a profiled python3 (see fp_child_main). */
+#define FP_CHILD_ENV "FULLPROF_CHILD"
+
+/* Runs fullprof as a child: argv is a whole python3 command line, run as
+ * python3 runs it, profiled with the settings FULLPROF_CHILD carries; the
+ * figures go to NAME.<pid>.fprof at exit and nothing is printed. Returns
+ * the exit status. */
+int fp_child_main(int argc, char **argv);
+
+/* Called with the GIL after Python is initialised, before the program's
+ * first line, for a run with --subprocesses or a child: makes
+ * sys.executable this fullprof, passes the settings on to children in the
+ * environment, and arms forked children to report. Returns 0, or -1 after
+ * a message on stderr. */
+int fp_subprocesses_arm(const struct run_options *ro);
+
+/* At exit, with d the figures of this process. In a child (started by
+ * exec or forked), writes d to NAME.<pid>.fprof and returns 1: nothing
+ * more is to be written. In the parent, adds to d the files its children
+ * wrote and returns 0. */
+int fp_subprocesses_exit(fp__pdata_t *d);
+
+#endif /* FP_SUBPROCESSES_H */

@@ -1,0 +1,296 @@
+/*
+ * report-callgrind.c: checks for runtime/report-callgrind.c: the exact
+ * text for a small call tree (a function calling a builtin and a recursive
+ * one), thread root functions, names told apart by line, line breaks kept
+ * out of names, and, when valgrind's callgrind_annotate is installed, that
+ * its inclusive figures are the functions' totals.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "suites.h"
+#include "formats.h"
+#include "pdata.h"
+
+#define MS 1000000LL	/* nanoseconds */
+
+static char *app_argv[] = { "app.py", "--n", "3", NULL };
+
+/* Returns empty profile data with plain metadata and one thread. */
+static fp__pdata_t *
+new_data(void)
+{
+	fp__meta_t meta;
+	fp__pdata_t *d;
+
+	memset(&meta, 0, sizeof meta);
+	meta.mode = "trace";
+	meta.timer = "wall";
+	meta.python = "3.11.2";
+	meta.pid = 4242;
+	meta.argc = 3;
+	meta.argv = app_argv;
+	d = fp__pdata_new(&meta);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_ne(fp__pdata_add_thread(d, 1, 1, "MainThread", 4242),
+	    FP__NONE);
+	return d;
+}
+
+/* Adds a node under parent with calls, own and total, and returns it. */
+static uint32_t
+node(fp__pdata_t *d, uint32_t parent, uint32_t func, uint64_t calls,
+    fp_time_t own, fp_time_t total)
+{
+	fp__stats_t s;
+	uint32_t n;
+
+	fp__stats_init(&s);
+	s.calls = calls;
+	s.own = own;
+	s.total = total;
+	s.sum = total ? total : own;
+	s.min = s.max = calls ? s.sum / (fp_time_t)calls : 0;
+	n = fp__pdata_add_node(d, parent, func, &s);
+	ck_assert_uint_ne(n, FP__NONE);
+	return n;
+}
+
+/* Returns the small tree: main (1 call, own 0.5s, total 4s) calls
+ * time.sleep twice (1s) and rec once (own 0.25s, total 2.5s); rec calls
+ * itself 3 times (own 0.25s) and the innermost calls time.sleep (2s). */
+static fp__pdata_t *
+small_tree(void)
+{
+	fp__pdata_t *d = new_data();
+	uint32_t fmain, fsleep, frec, nmain, nrec;
+
+	fmain = fp__pdata_add_func(d, "/a.py", 1, "main", "a");
+	fsleep = fp__pdata_add_func(d, "~", 0, "<built-in method time.sleep>",
+	    NULL);
+	frec = fp__pdata_add_func(d, "/a.py", 5, "rec", "a");
+	nmain = node(d, d->threads[0].root, fmain, 1, 500 * MS, 4000 * MS);
+	node(d, nmain, fsleep, 2, 1000 * MS, 1000 * MS);
+	nrec = node(d, nmain, frec, 1, 250 * MS, 2500 * MS);
+	nrec = node(d, nrec, frec, 3, 250 * MS, 0);
+	node(d, nrec, fsleep, 1, 2000 * MS, 2000 * MS);
+	return d;
+}
+
+/* Renders d in callgrind's format into b (initialised here), frees d. */
+static void
+render(fp__buf_t *b, fp__pdata_t *d)
+{
+	fp__render_opts_t o;
+
+	memset(&o, 0, sizeof o);
+	fp__buf_init(b);
+	ck_assert_int_eq(fp__render_callgrind(b, d, &o), FP_OK);
+	ck_assert_int_eq(b->nomem, 0);
+	ck_assert_ptr_nonnull(b->data);
+	fp__pdata_free(d);
+}
+
+#define HEADER \
+	"# callgrind format\n" \
+	"version: 1\n" \
+	"creator: fullprof " FP_VERSION "\n" \
+	"pid: 4242\n" \
+	"cmd: app.py --n 3\n" \
+	"part: 1\n" \
+	"desc: Timer: wall\n" \
+	"desc: Mode: trace\n" \
+	"positions: line\n" \
+	"event: ns : Time (nanoseconds)\n" \
+	"events: ns\n"
+
+START_TEST(test_fp__render_callgrind_exact)
+{
+	fp__buf_t b;
+
+	render(&b, small_tree());
+	ck_assert_str_eq(b.data, HEADER
+	    "summary: 4000000000\n"
+	    "\n"
+	    "fl=(2) ~\n"
+	    "fn=(4) <thread MainThread>\n"
+	    "0 0\n"
+	    "cfl=(1) /a.py\n"
+	    "cfn=(1) main\n"
+	    "calls=1 1\n"
+	    "0 4000000000\n"
+	    "\n"
+	    "fl=(1)\n"
+	    "fn=(1)\n"
+	    "1 500000000\n"
+	    "cfl=(2)\n"
+	    "cfn=(2) <built-in method time.sleep>\n"
+	    "calls=2 0\n"
+	    "1 1000000000\n"
+	    "cfl=(1)\n"
+	    "cfn=(3) rec\n"
+	    "calls=1 5\n"
+	    "1 2500000000\n"
+	    "\n"
+	    "fl=(2)\n"
+	    "fn=(2)\n"
+	    "0 3000000000\n"
+	    "\n"
+	    "fl=(1)\n"
+	    "fn=(3)\n"
+	    "5 500000000\n"
+	    "cfl=(2)\n"
+	    "cfn=(2)\n"
+	    "calls=1 0\n"
+	    "5 2000000000\n"
+	    "cfl=(1)\n"
+	    "cfn=(3)\n"
+	    "calls=3 5\n"
+	    "5 0\n");
+	fp__buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_fp__render_callgrind_empty)
+{
+	fp__buf_t b;
+
+	render(&b, new_data());
+	ck_assert_str_eq(b.data, HEADER "summary: 0\n");
+	fp__buf_free(&b);
+}
+END_TEST
+
+/* Threads of the same name share one root function; two functions of one
+ * name in one file are told apart by their line; a line break in a name
+ * becomes '?'. */
+START_TEST(test_fp__render_callgrind_names)
+{
+	fp__pdata_t *d = new_data();
+	uint32_t f1, f2, f3, t;
+	fp__buf_t b;
+
+	f1 = fp__pdata_add_func(d, "/b.py", 3, "<lambda>", NULL);
+	f2 = fp__pdata_add_func(d, "/b.py", 9, "<lambda>", NULL);
+	f3 = fp__pdata_add_func(d, "/b\n.py", 1, "x\ry", NULL);
+	t = fp__pdata_add_thread(d, 2, 2, "worker", 4242);
+	node(d, d->threads[0].root, f1, 1, MS, MS);
+	node(d, d->threads[t].root, f2, 1, MS, MS);
+	t = fp__pdata_add_thread(d, 3, 3, "worker", 4242);
+	node(d, d->threads[t].root, f3, 1, MS, MS);
+	render(&b, d);
+	ck_assert_ptr_nonnull(strstr(b.data, "fn=(1) <lambda>:3\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "cfn=(2) <lambda>:9\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, " /b?.py\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "cfn=(3) x?y\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "fn=(4) <thread MainThread>\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "fn=(5) <thread worker>\n"
+	    "0 0\ncfl=(2)\ncfn=(2) <lambda>:9\ncalls=1 9\n0 1000000\n"
+	    "cfl=(1) /b?.py\ncfn=(3) x?y\ncalls=1 1\n0 1000000\n"));
+	ck_assert_ptr_null(strstr(b.data, "fn=(6)"));
+	fp__buf_free(&b);
+}
+END_TEST
+
+/* Threads of several processes (merged profiles) have roots named with
+ * their pid. */
+START_TEST(test_fp__render_callgrind_pids)
+{
+	fp__pdata_t *d = new_data();
+	uint32_t f, t;
+	fp__buf_t b;
+
+	f = fp__pdata_add_func(d, "/b.py", 3, "f", NULL);
+	t = fp__pdata_add_thread(d, 1, 1, "MainThread", 77);
+	node(d, d->threads[0].root, f, 1, MS, MS);
+	node(d, d->threads[t].root, f, 1, MS, MS);
+	render(&b, d);
+	ck_assert_ptr_nonnull(strstr(b.data, "<thread MainThread pid 4242>\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "<thread MainThread pid 77>\n"));
+	fp__buf_free(&b);
+}
+END_TEST
+
+/* A thread with no name has a root named by its OS thread id (or, with
+ * none, by its Python ident). */
+START_TEST(test_fp__render_callgrind_unnamed_thread)
+{
+	fp__pdata_t *d = new_data();
+	uint32_t f, t;
+	fp__buf_t b;
+
+	f = fp__pdata_add_func(d, "/b.py", 3, "f", NULL);
+	t = fp__pdata_add_thread(d, 5, 555, "", 4242);
+	node(d, d->threads[t].root, f, 1, MS, MS);
+	t = fp__pdata_add_thread(d, 6, 0, "", 4242);
+	node(d, d->threads[t].root, f, 1, MS, MS);
+	render(&b, d);
+	ck_assert_ptr_nonnull(strstr(b.data, "fn=(2) <thread 555>\n"));
+	ck_assert_ptr_nonnull(strstr(b.data, "fn=(3) <thread 6>\n"));
+	fp__buf_free(&b);
+}
+END_TEST
+
+/* Runs callgrind_annotate --inclusive=yes on the small tree and finds each
+ * function's total (the recursive call adding nothing to rec's). */
+START_TEST(test_fp__render_callgrind_annotate)
+{
+	char path[32], line[512];
+	int fd, found = 0;
+	fp__buf_t b;
+	FILE *p;
+
+	if (system("command -v callgrind_annotate >/dev/null 2>&1") != 0)
+		return;	/* not installed: nothing to check against */
+	render(&b, small_tree());
+	strcpy(path, "/tmp/fp-cg-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	snprintf(line, sizeof line, "callgrind_annotate --inclusive=yes %s "
+	    "2>&1", path);
+	p = popen(line, "r");
+	ck_assert_ptr_nonnull(p);
+	while (fgets(line, sizeof line, p) != NULL) {
+		if (strstr(line, "4,000,000,000 ") && strstr(line, "/a.py:main"))
+			found |= 1;
+		if (strstr(line, "3,000,000,000 ") &&
+		    strstr(line, "~:<built-in method time.sleep>"))
+			found |= 2;
+		if (strstr(line, "2,500,000,000 ") && strstr(line, "/a.py:rec") &&
+		    !strstr(line, "=>"))
+			found |= 4;
+		if (strstr(line, "4,000,000,000 ") &&
+		    strstr(line, "~:<thread MainThread>"))
+			found |= 8;
+	}
+	ck_assert_int_eq(WEXITSTATUS(pclose(p)), 0);
+	unlink(path);
+	ck_assert_int_eq(found, 15);
+	fp__buf_free(&b);
+}
+END_TEST
+
+Suite *
+suite_report_callgrind(void)
+{
+	Suite *s = suite_create("report_callgrind");
+	TCase *tc;
+
+	tc = tcase_create("fp__render_callgrind");
+	tcase_add_test(tc, test_fp__render_callgrind_exact);
+	tcase_add_test(tc, test_fp__render_callgrind_empty);
+	tcase_add_test(tc, test_fp__render_callgrind_names);
+	tcase_add_test(tc, test_fp__render_callgrind_pids);
+	tcase_add_test(tc, test_fp__render_callgrind_unnamed_thread);
+	tcase_add_test(tc, test_fp__render_callgrind_annotate);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
