@@ -112,6 +112,11 @@ print_help(void)
 "See fullprof(1) for details.\n", stdout);
 }
 
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void bad_input(struct merged *m, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Prints "fullprof: report: MESSAGE" and a pointer to the help to stderr;
  * returns FP_EXIT_USAGE. */
 static int

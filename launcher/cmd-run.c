@@ -18,6 +18,7 @@
 
 #include "command.h"
 #include "formats.h"
+#include "options.h"
 #include "report.h"
 #include "run.h"
 
@@ -100,52 +101,6 @@ parse_timer(const char *s, fp_timer_kind_t *kind)
 		*kind = FP_TIMER_PROCESS;
 	else
 		return -1;
-	return 0;
-}
-
-/* Parses a row limit (a whole number >= 0); returns 0 or -1. */
-static int
-parse_limit(const char *s, size_t *limit)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s == '\0' || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > (unsigned long long)INT_MAX)
-		return -1;
-	*limit = (size_t)v;
-	return 0;
-}
-
-/* Returns the option as the user typed it, for messages: "--name" for a
- * long option (without any "=value"), "-c" for a short one. */
-static const char *
-option_as_typed(const char *arg, int optopt)
-{
-	static char buf[128];
-
-	if (strncmp(arg, "--", 2) == 0) {
-		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(arg, "="), arg);
-		return buf;
-	}
-	snprintf(buf, sizeof buf, "-%c", optopt ? optopt : '?');
-	return buf;
-}
-
-/* Returns non-zero when "--name[=...]" names one of longopts exactly. */
-static int
-is_known_long(const struct option *longopts, const char *arg)
-{
-	size_t n = strcspn(arg + 2, "=");
-
-	for (; longopts->name != NULL; longopts++) {
-		if (strlen(longopts->name) == n &&
-		    strncmp(longopts->name, arg + 2, n) == 0)
-			return 1;
-	}
 	return 0;
 }
 
@@ -248,42 +203,6 @@ resolve_outputs(struct run_options *ro)
 	return 0;
 }
 
-/* Parses a whole number from min to max into *v; returns 0 or -1. */
-static int
-parse_int_option(const char *s, long min, long max, int *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
-		return -1;
-	*v = (int)n;
-	return 0;
-}
-
-/* Parses a share of the total: "0.001", or "0.1%"; returns 0 or -1. */
-static int
-parse_share(const char *s, double *share)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || end == s || errno != 0 || v != v)
-		return -1;
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end != '\0' || v < 0 || v > 1)
-		return -1;
-	*share = v;
-	return 0;
-}
-
 /* Parses "run" options and runs the program. */
 static int
 cmd_run_exec(int argc, char **argv)
@@ -337,12 +256,12 @@ cmd_run_exec(int argc, char **argv)
 				return fp_usage_error("out of memory");
 			break;
 		case 'W':
-			if (parse_int_option(optarg, 100, 100000, &ro.width) != 0)
+			if (fp_parse_int_option(optarg, 100, 100000, &ro.width) != 0)
 				return fp_usage_error("invalid width '%s' (pixels, "
 				    "100 to 100000)", optarg);
 			break;
 		case 'T':
-			if (parse_share(optarg, &ro.threshold) != 0)
+			if (fp_parse_share(optarg, &ro.threshold) != 0)
 				return fp_usage_error("invalid threshold '%s' (a "
 				    "share of the total from 0 to 1, or a "
 				    "percentage such as 0.5%%)", optarg);
@@ -354,7 +273,7 @@ cmd_run_exec(int argc, char **argv)
 				    "name)", optarg);
 			break;
 		case 'L':
-			if (parse_limit(optarg, &ro.limit) != 0)
+			if (fp_parse_limit(optarg, &ro.limit) != 0)
 				return fp_usage_error("invalid limit '%s' (a "
 				    "whole number of rows, 0 for all)", optarg);
 			break;
@@ -395,15 +314,15 @@ cmd_run_exec(int argc, char **argv)
 			break;
 		case ':':
 			return fp_usage_error("option '%s' needs a value",
-			    option_as_typed(argv[optind - 1], optopt));
+			    fp_option_as_typed(argv[optind - 1], optopt));
 		default:
 			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
 			    strchr(argv[optind - 1], '=') != NULL &&
-			    is_known_long(longopts, argv[optind - 1]))
+			    fp_is_known_long(longopts, argv[optind - 1]))
 				return fp_usage_error("option '%s' takes no value",
-				    option_as_typed(argv[optind - 1], optopt));
+				    fp_option_as_typed(argv[optind - 1], optopt));
 			return fp_usage_error("unknown option '%s'",
-			    option_as_typed(argv[optind - 1], optopt));
+			    fp_option_as_typed(argv[optind - 1], optopt));
 		}
 	}
 	if (ro.target == NULL) {

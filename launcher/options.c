@@ -67,7 +67,7 @@ fp_parse_share(const char *s, double *share)
 
 /* Returns the option as the user typed it. */
 const char *
-fp_option_as_typed(const char *arg, int optopt)
+fp_option_as_typed(const char *arg, int opt)
 {
 	static char buf[128];
 
@@ -75,7 +75,7 @@ fp_option_as_typed(const char *arg, int optopt)
 		snprintf(buf, sizeof buf, "%.*s", (int)strcspn(arg, "="), arg);
 		return buf;
 	}
-	snprintf(buf, sizeof buf, "-%c", optopt ? optopt : '?');
+	snprintf(buf, sizeof buf, "-%c", opt ? opt : '?');
 	return buf;
 }
 

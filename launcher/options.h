@@ -24,7 +24,7 @@ int fp_parse_share(const char *s, double *share);
 /* Returns the option as the user typed it, for messages: "--name" for a
  * long option (without any "=value"), "-c" for a short one. The text is
  * in a static buffer. */
-const char *fp_option_as_typed(const char *arg, int optopt);
+const char *fp_option_as_typed(const char *arg, int opt);
 
 /* Returns non-zero when "--name[=...]" names one of longopts exactly. */
 int fp_is_known_long(const struct option *longopts, const char *arg);

@@ -43,6 +43,9 @@ static const char *const modes[] = { "trace", "sample", NULL };
 static const char *const timers[] = { "wall", "cpu", "process", "custom",
     NULL };
 
+static int fail(reader_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Writes a message into the caller's buffer, prefixed by the line number
  * when there is one; returns FP_ERR_INVAL. */
 static int
@@ -647,7 +650,7 @@ read_meta(reader_t *r)
 {
 	unsigned seen = 0;
 	char *key = NULL, *fullprof;
-	int rc, k, has_mode = 0;
+	int rc, k;
 
 	r->rec = "meta";
 	if ((rc = field_start(r, "the object")) != 0)
@@ -673,7 +676,6 @@ read_meta(reader_t *r)
 		}
 		if (meta_keys[k] != NULL)
 			seen |= 1u << k;
-		has_mode |= strcmp(key, "mode") == 0;
 		skip_ws(r);
 		if (r->p == r->eol || *r->p != ':') {
 			rc = fail(r, "meta: no ':' after a key");
@@ -704,7 +706,7 @@ read_meta(reader_t *r)
 done:
 	if (r->p != r->eol)
 		return fail(r, "meta: unexpected text after the object");
-	if (!has_mode || r->d->meta.mode == NULL)
+	if (r->d->meta.mode == NULL)
 		return fail(r, "meta: no mode");
 	return 0;
 out:
@@ -904,6 +906,17 @@ read_end(reader_t *r)
 	return 0;
 }
 
+#define CR_MESSAGE "the line ends with a carriage return (Windows line " \
+	"ends are not allowed)"
+
+/* Returns non-zero when the line ends with a carriage return, which no
+ * field may hold: the file was given Windows line ends. */
+static int
+ends_with_cr(const reader_t *r)
+{
+	return r->eol > r->p && r->eol[-1] == '\r';
+}
+
 /* Checks the first line, "fullprof-profile VERSION", which is complete
  * when a newline ends it; returns 0 or an error (r->line is 1). */
 static int
@@ -920,6 +933,8 @@ read_header(reader_t *r, int complete)
 		r->line = 0;
 		return fail(r, "truncated: the header line is incomplete");
 	}
+	if (ends_with_cr(r))
+		return fail(r, CR_MESSAGE);
 	r->p += hn + 1;
 	if (scan_u64(r, &version) != 0 || r->p != r->eol)
 		return fail(r, "the header has no format version");
@@ -1010,6 +1025,8 @@ fp__fprof_read(const char *data, size_t len, fp__pdata_t **out, char *err,
 		} else if (nl == NULL) {
 			r.line = 0;
 			rc = fail(&r, "truncated: the last line is incomplete");
+		} else if (ends_with_cr(&r) && state != 2) {
+			rc = fail(&r, CR_MESSAGE);
 		} else {
 			rc = read_record(&r, &state);
 		}

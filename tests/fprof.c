@@ -482,8 +482,10 @@ START_TEST(test_fp__fprof_read_records)
 	    "a whole number");
 	fails(HEAD META "nodata \"x\" y\n", "line 3: nodata: unexpected text "
 	    "at the end of the line");
-	fails(HEAD META "end 0\r\n", "line 3: end: the number of nodes is not "
-	    "a whole number");
+	fails(HEAD META "end 0\r\n", "line 3: the line ends with a carriage "
+	    "return (Windows line ends are not allowed)");
+	fails("fullprof-profile 1\r\n", "line 1: the line ends with a carriage "
+	    "return (Windows line ends are not allowed)");
 }
 END_TEST
 

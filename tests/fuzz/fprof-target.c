@@ -64,6 +64,7 @@ fp_fuzz_fprof(const uint8_t *data, size_t len)
 {
 	fp__pdata_t *d = (fp__pdata_t *)1, *again = NULL, *merged;
 	fp__buf_t first, second;
+	fp__meta_t meta;
 	char err[512];
 	int rc;
 
@@ -91,8 +92,12 @@ fp_fuzz_fprof(const uint8_t *data, size_t len)
 	fp__buf_free(&second);
 	render_all(d);
 	/* As "fullprof report" does: only while the magnitudes add up to at
-	 * most the limit (twice the limit can pass INT64_MAX). */
-	merged = fp__pdata_new(&d->meta);
+	 * most the limit (twice the limit can pass INT64_MAX), into a profile
+	 * that starts from nothing (pdata_new copies the duration). */
+	meta = d->meta;
+	meta.duration = 0;
+	meta.lost = 0;
+	merged = fp__pdata_new(&meta);
 	if (merged == NULL || fp__pdata_merge(merged, d) != FP_OK ||
 	    (fp__fprof_magnitude(d) <= FP__FPROF_LIMIT / 2 &&
 	    fp__pdata_merge(merged, again) != FP_OK))
