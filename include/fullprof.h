@@ -44,7 +44,9 @@ extern "C" {
 	X(IO, -4, "input/output error")                                      \
 	X(NOPYTHON, -5, "the Python interpreter is not initialised")         \
 	X(BUSY, -6, "another profile is already running in this process")   \
-	X(FORMAT, -7, "unknown output format")
+	X(FORMAT, -7, "unknown output format")                              \
+	X(NOTIMELINE, -8, "no timeline was recorded: a trace comes from the " \
+	    "run itself (fullprof -o FILE.trace.json)")
 
 typedef enum fp_error {
 #define FP_ERRNO_ENUM(name, value, text) FP_ERR_##name = value,

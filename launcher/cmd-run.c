@@ -43,15 +43,18 @@ print_help(void)
 "                       suspended), cpu (CPU time of each thread) or\n"
 "                       process (CPU time of the whole process)\n"
 "  -f, --format=FORMAT  the format of every -o file: table, json, fprof,\n"
-"                       pstats, callgrind, collapsed, svg or speedscope\n"
-"                       (default: chosen by each file's name: .json,\n"
+"                       pstats, callgrind, collapsed, svg, speedscope or\n"
+"                       trace (default: chosen by each file's name: .json,\n"
 "                       .fprof, .prof, callgrind.out.*, .folded, .svg,\n"
-"                       .speedscope.json; else table); without -o, the\n"
-"                       format printed to standard error\n"
+"                       .speedscope.json, .trace.json; else table);\n"
+"                       without -o, the format printed to standard error\n"
 "  -o, --output=FILE    also write the profile to FILE ('-' for standard\n"
 "                       output); may be given several times; written\n"
 "                       safely, never half-written\n"
 "      --width=PIXELS   width of an svg flame graph (default 1200)\n"
+"      --trace-min=DURATION\n"
+"                       leave out of a trace the calls shorter than this\n"
+"                       (100us, 1ms, ...; default 0: every call)\n"
 "      --threshold=SHARE\n"
 "                       leave out of an svg flame graph the frames under\n"
 "                       this share of the total (0.001 or 0.1%; default 0)\n"
@@ -219,6 +222,7 @@ cmd_run_exec(int argc, char **argv)
 		{ "subprocesses", no_argument, NULL, 'U' },
 		{ "width", required_argument, NULL, 'W' },
 		{ "threshold", required_argument, NULL, 'T' },
+		{ "trace-min", required_argument, NULL, 'M' },
 		{ "function", required_argument, NULL, 'F' },
 		{ "functions-from", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -259,6 +263,11 @@ cmd_run_exec(int argc, char **argv)
 			if (fp_parse_int_option(optarg, 100, 100000, &ro.width) != 0)
 				return fp_usage_error("invalid width '%s' (pixels, "
 				    "100 to 100000)", optarg);
+			break;
+		case 'M':
+			if (fp_parse_duration(optarg, &ro.trace_min) != 0)
+				return fp_usage_error("invalid duration '%s' (such "
+				    "as 100us, 1ms or 0.5s)", optarg);
 			break;
 		case 'T':
 			if (fp_parse_share(optarg, &ro.threshold) != 0)

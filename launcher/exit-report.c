@@ -68,7 +68,7 @@ static int
 write_outputs(void)
 {
 	fp__render_opts_t o = { options.sort, options.limit, cwd_copy,
-	    stdlib_copy, options.width, options.threshold, 0 };
+	    stdlib_copy, options.width, options.threshold, options.trace_min };
 	fp__render_opts_t file_opts = o;
 	const char *stderr_format = "table";
 	fp__pdata_t *d;

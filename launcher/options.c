@@ -92,3 +92,32 @@ fp_is_known_long(const struct option *longopts, const char *arg)
 	}
 	return 0;
 }
+
+/* Parses a duration into nanoseconds ("100us", "1.5ms", "0.01s", "0"). */
+int
+fp_parse_duration(const char *s, int64_t *ns)
+{
+	static const struct { const char *unit; double scale; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "ms", 1e6 },
+		{ "s", 1e9 }, { "", 0 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || end == s || errno != 0 || v != v || v < 0)
+		return -1;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].unit) == 0)
+			break;
+	}
+	if (i == sizeof units / sizeof units[0] || (units[i].scale == 0 && v != 0))
+		return -1;		/* a bare number is only allowed for 0 */
+	v *= units[i].scale;
+	if (v > 1e18)
+		return -1;
+	*ns = (int64_t)(v + 0.5);
+	return 0;
+}

@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Parses a row limit (a whole number from 0 to INT_MAX) into *limit;
  * returns 0 or -1. */
@@ -28,5 +29,9 @@ const char *fp_option_as_typed(const char *arg, int opt);
 
 /* Returns non-zero when "--name[=...]" names one of longopts exactly. */
 int fp_is_known_long(const struct option *longopts, const char *arg);
+
+/* Parses a duration such as "100us", "1.5ms", "0.01s", "250ns" or "0"
+ * into nanoseconds; returns 0 or -1. */
+int fp_parse_duration(const char *s, int64_t *ns);
 
 #endif /* FP_OPTIONS_H */

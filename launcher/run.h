@@ -29,6 +29,7 @@ struct run_options {
 	fp__sort_key_t sort;
 	size_t limit;
 	int width;		/* --width (flame graph) */
+	int64_t trace_min;	/* --trace-min, ns */
 	double threshold;	/* --threshold (flame graph), 0 to 1 */
 	int builtins;
 	int quiet;

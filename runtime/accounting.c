@@ -234,6 +234,7 @@ fp__acct_gen_start(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 		return -1;
 	}
 	x->key = key;
+	x->started = now;
 	return fp__acct_push(a, t, func, x, now);
 }
 

@@ -24,6 +24,7 @@
 /* A generator or coroutine activation, alive across suspensions. */
 typedef struct fp__activation {
 	fp__node_t *node;
+	fp_time_t started;		/* its first start */
 	const void *key;		/* the frame it runs in */
 	fp_time_t running;		/* sum of its segments */
 	fp_time_t suspended;		/* sum of its suspensions (wall clocks) */
@@ -63,6 +64,7 @@ typedef struct fp__acct {
 	fp__activation_t **waiting;	/* suspended activations by key */
 	uint32_t nwaiting, nbuckets;
 	fp__activation_t *free_acts;
+	struct fp__timeline *timeline;	/* NULL unless a trace was asked for */
 	double ns_per_unit;		/* clock rate frozen at the last stop
 					 * (0 while running: measured) */
 	int nomem;			/* sticky: an allocation failed */

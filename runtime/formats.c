@@ -25,6 +25,8 @@ static const fp__format_t formats[] = {
 	    "callers", fp__render_svg },
 	{ "speedscope", ".speedscope.json", "speedscope's file format",
 	    fp__render_speedscope },
+	{ "trace", ".trace.json", "Chrome trace events for Perfetto and "
+	    "chrome://tracing: a timeline per thread", fp__render_trace },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -85,8 +87,8 @@ fp__format_for_path(const char *path)
 const char *
 fp__format_names(void)
 {
-	return "table, json, fprof, pstats, callgrind, collapsed, svg or "
-	    "speedscope";
+	return "table, json, fprof, pstats, callgrind, collapsed, svg, "
+	    "speedscope or trace";
 }
 
 /* Returns the i-th format, or NULL past the last. */

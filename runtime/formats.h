@@ -53,5 +53,7 @@ int fp__render_svg(fp__buf_t *out, const fp__pdata_t *d,
     const fp__render_opts_t *o);
 int fp__render_speedscope(fp__buf_t *out, const fp__pdata_t *d,
     const fp__render_opts_t *o);
+int fp__render_trace(fp__buf_t *out, const fp__pdata_t *d,
+    const fp__render_opts_t *o);
 
 #endif /* FP_FORMATS_H */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pdata.h"
+#include "timeline.h"
 
 /* Hash tables kept beside a pdata while it is built: functions by identity
  * and nodes by (parent, func). They are rebuilt on demand, so a pdata read
@@ -88,6 +89,7 @@ fp__pdata_free(fp__pdata_t *d)
 	free(d->nodes);
 	free(d->threads);
 	free(d->no_data);
+	free(d->events);
 	free(x->ix.funcs);
 	free(x->ix.nodes);
 	fp__meta_free(&d->meta);
@@ -365,6 +367,44 @@ keep_no_data(fp__pdata_t *d, const fp__acct_t *a, const fp__filter_t *filter,
 	return 0;
 }
 
+/* Copies the events of a timeline into d, with node ids mapped to d's
+ * nodes and times in ns from the earliest start; returns 0 or -1. */
+static int
+copy_timeline(fp__pdata_t *d, const fp__timeline_t *tl,
+    const uint32_t *node_map, double k)
+{
+	fp_time_t base;
+	size_t i;
+
+	if (tl == NULL)
+		return 0;
+	d->has_timeline = 1;
+	d->events_dropped = tl->dropped;
+	if (tl->count == 0)
+		return 0;
+	d->events = malloc(tl->count * sizeof *d->events);
+	if (d->events == NULL)
+		return -1;
+	base = tl->events[0].start;
+	for (i = 1; i < tl->count; i++) {
+		if (tl->events[i].start < base)
+			base = tl->events[i].start;
+	}
+	for (i = 0; i < tl->count; i++) {
+		const fp__event_t *e = &tl->events[i];
+		fp__pevent_t *p;
+
+		if (node_map[e->node] == FP__NONE)
+			continue;
+		p = &d->events[d->nevents++];
+		p->node = node_map[e->node];
+		p->kind = e->kind;
+		p->start = (fp_time_t)((double)(e->start - base) * k + 0.5);
+		p->end = (fp_time_t)((double)(e->end - base) * k + 0.5);
+	}
+	return 0;
+}
+
 /* Builds profile data from live accounting. */
 fp__pdata_t *
 fp__pdata_from_acct(fp__acct_t *a, int live, fp_time_t now,
@@ -426,7 +466,8 @@ fp__pdata_from_acct(fp__acct_t *a, int live, fp_time_t now,
 			goto fail;
 		node_map[i] = ni;
 	}
-	if (keep_no_data(d, a, filter, paths) != 0)
+	if (keep_no_data(d, a, filter, paths) != 0 ||
+	    copy_timeline(d, a->timeline, node_map, k) != 0)
 		goto fail;
 	free(paths);
 	free(node_map);

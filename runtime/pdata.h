@@ -45,6 +45,12 @@ typedef struct fp__pthread {
 	uint64_t pid;		/* the process it ran in */
 } fp__pthread_t;
 
+typedef struct fp__pevent {
+	uint32_t node;		/* index into nodes */
+	uint32_t kind;		/* FP__EVENT_RUN or FP__EVENT_ACTIVATION */
+	fp_time_t start, end;	/* ns from the earliest event */
+} fp__pevent_t;
+
 typedef struct fp__pdata {
 	fp__meta_t meta;
 	fp__pfunc_t *funcs;
@@ -55,6 +61,10 @@ typedef struct fp__pdata {
 	size_t nthreads;
 	char **no_data;		/* requested specs that matched nothing */
 	size_t nno_data;
+	int has_timeline;	/* events were recorded (a trace was asked for) */
+	fp__pevent_t *events;	/* in the order they ended */
+	size_t nevents;
+	uint64_t events_dropped;
 } fp__pdata_t;
 
 /* Builds profile data from live accounting; with live, activations still

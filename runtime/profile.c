@@ -14,6 +14,7 @@
 #include "outfile.h"
 #include "pdata.h"
 #include "profile.h"
+#include "timeline.h"
 #include "tracer.h"
 
 /* Fills *opts with the defaults. */
@@ -46,6 +47,23 @@ fp_profile_new(const fp_options_t *opts)
 	p->meta.python = strndup(Py_GetVersion(), strcspn(Py_GetVersion(), " "));
 	fp__filter_init(&p->filter);
 	return p;
+}
+
+/* The most events a timeline keeps (about 24 bytes each); more are
+ * counted as dropped. */
+#define TIMELINE_MAX_EVENTS ((size_t)20 * 1000 * 1000)
+
+/* Records a timeline from the next start on. */
+int
+fp__profile_record_timeline(fp_profile_t *p, fp_time_t min_ns)
+{
+	double k = fp__clock_ns_per_unit(&p->acct.clock);
+
+	if (p->acct.timeline != NULL)
+		return FP_OK;
+	p->acct.timeline = fp__timeline_new((fp_time_t)((double)min_ns / k),
+	    TIMELINE_MAX_EVENTS);
+	return p->acct.timeline ? FP_OK : FP_ERR_NOMEM;
 }
 
 /* Returns non-zero when the profile holds any figure. */
@@ -227,6 +245,10 @@ fp_profile_clear(fp_profile_t *p)
 		return FP_ERR_INVAL;
 	fp__tracer_invalidate();
 	fp__acct_clear(&p->acct);
+	if (p->acct.timeline != NULL) {
+		p->acct.timeline->count = 0;
+		p->acct.timeline->dropped = 0;
+	}
 	p->duration = 0;
 	p->started = fp__monotonic_ns();
 	return FP_OK;
@@ -247,6 +269,7 @@ fp_profile_free(fp_profile_t *p)
 		return;
 	fp_profile_stop(p);
 	fp__tracer_invalidate();
+	fp__timeline_free(p->acct.timeline);
 	fp__acct_free(&p->acct);
 	fp__meta_free(&p->meta);
 	fp__filter_free(&p->filter);

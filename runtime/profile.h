@@ -23,6 +23,10 @@ struct fp_profile {
  * sys.argv at the first start); returns FP_OK or FP_ERR_NOMEM. */
 int fp__profile_set_argv(fp_profile_t *p, int argc, char *const *argv);
 
+/* Records a timeline (for the trace format) from the next start on,
+ * keeping events of at least min_ns; returns FP_OK or FP_ERR_NOMEM. */
+int fp__profile_record_timeline(fp_profile_t *p, fp_time_t min_ns);
+
 /* Returns non-zero when the profile holds any figure. */
 int fp__profile_has_data(const fp_profile_t *p);
 

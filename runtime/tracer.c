@@ -22,6 +22,7 @@
 
 #include "pyframe.h"
 #include "pyfunc.h"
+#include "timeline.h"
 #include "tracer.h"
 
 static fp__acct_t *active;
@@ -319,6 +320,15 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 		fp__acct_gen_discard(a, t);
 		return result;
 	}
+	if (a->timeline != NULL) {
+		const fp__segment_t *seg = &t->stack[depth];
+
+		fp__timeline_add(a->timeline, seg->node->id, FP__EVENT_RUN,
+		    seg->enter, now);
+		if (result == NULL || !fp__frame_suspended(frame))
+			fp__timeline_add(a->timeline, seg->node->id,
+			    FP__EVENT_ACTIVATION, seg->act->started, now);
+	}
 	if (result != NULL && fp__frame_suspended(frame))
 		fp__acct_gen_suspend(a, t, now);
 	else
@@ -361,10 +371,16 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 		fp_time_t now = fp__clock_now(&a->clock);
 
 		if (gen == generation && settle_stack(t, depth + 1, now)) {
-			if (refused)
+			if (refused) {
 				fp__acct_discard(t);
-			else
+			} else {
+				if (a->timeline != NULL)
+					fp__timeline_add(a->timeline,
+					    t->stack[depth].node->id,
+					    FP__EVENT_RUN, t->stack[depth].enter,
+					    now);
 				fp__acct_return(t, now);
+			}
 		}
 	}
 	return result;
@@ -401,8 +417,13 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 		fp_time_t now = fp__clock_now(&a->clock);
 
 		if (t->depth > 0 && t->stack[t->depth - 1].act == NULL &&
-		    t->stack[t->depth - 1].node->func == func)
+		    t->stack[t->depth - 1].node->func == func) {
+			if (a->timeline != NULL)
+				fp__timeline_add(a->timeline,
+				    t->stack[t->depth - 1].node->id, FP__EVENT_RUN,
+				    t->stack[t->depth - 1].enter, now);
 			fp__acct_return(t, now);
+		}
 	}
 	return 0;
 }

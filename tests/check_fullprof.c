@@ -28,6 +28,7 @@ main(void)
 	srunner_add_suite(sr, suite_report_svg());
 	srunner_add_suite(sr, suite_report_table());
 	srunner_add_suite(sr, suite_snapshot());
+	srunner_add_suite(sr, suite_timeline());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

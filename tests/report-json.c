@@ -251,7 +251,7 @@ END_TEST
 START_TEST(test_fp__format_find_names)
 {
 	static const char *const names[] = { "table", "json", "fprof",
-	    "pstats", "callgrind", "collapsed", "svg", "speedscope" };
+	    "pstats", "callgrind", "collapsed", "svg", "speedscope", "trace" };
 	size_t i;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -282,6 +282,7 @@ START_TEST(test_fp__format_for_path_suffixes)
 	ck_assert_str_eq(fp__format_for_path("stacks.folded")->name,
 	    "collapsed");
 	ck_assert_str_eq(fp__format_for_path("f.svg")->name, "svg");
+	ck_assert_str_eq(fp__format_for_path("run.trace.json")->name, "trace");
 	ck_assert_str_eq(fp__format_for_path("t.txt")->name, "table");
 	ck_assert_ptr_null(fp__format_for_path("noext"));
 	ck_assert_ptr_null(fp__format_for_path("/dir.json/file"));

@@ -22,5 +22,6 @@ Suite *suite_report_speedscope(void);
 Suite *suite_report_svg(void);
 Suite *suite_report_table(void);
 Suite *suite_snapshot(void);
+Suite *suite_timeline(void);
 
 #endif
