@@ -86,8 +86,8 @@ fp__buf_printf(fp__buf_t *b, const char *fmt, ...)
 }
 
 /* Returns the length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_length(const unsigned char *s)
+size_t
+fp__utf8_length(const unsigned char *s)
 {
 	size_t n, i;
 	unsigned cp;
@@ -138,7 +138,7 @@ fp__buf_json_string(fp__buf_t *b, const char *s)
 			p++;
 			continue;
 		}
-		n = utf8_length(p);
+		n = fp__utf8_length(p);
 		if (n == 0) {
 			fp__buf_puts(b, "\\ufffd");
 			p++;

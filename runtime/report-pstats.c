@@ -107,36 +107,6 @@ put_seconds(fp__buf_t *b, fp_time_t ns)
 	fp__buf_add(b, p, 8);
 }
 
-/* Returns the length of the valid UTF-8 sequence at s, or 0 for a byte
- * that starts none (surrogates and overlong forms included). */
-static size_t
-utf8_length(const unsigned char *s)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xE0) == 0xC0)
-		n = 2, cp = s[0] & 0x1F;
-	else if ((s[0] & 0xF0) == 0xE0)
-		n = 3, cp = s[0] & 0x0F;
-	else if ((s[0] & 0xF8) == 0xF0)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
-}
-
 /* Appends a str: 'z' with a 1-byte length for short ASCII, else 'u' with
  * a 4-byte length and UTF-8, each invalid byte written as U+FFFD (marshal
  * would refuse the whole file over it). */
@@ -147,7 +117,7 @@ put_str(fp__buf_t *b, const char *s)
 	size_t len = 0, ascii = 1, n;
 
 	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		n = utf8_length(p);
+		n = fp__utf8_length(p);
 		if (n != 1)
 			ascii = 0;
 		len += n ? n : 3;
@@ -163,7 +133,7 @@ put_str(fp__buf_t *b, const char *s)
 	put_byte(b, 'u');
 	put_u32(b, (uint32_t)len);
 	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
-		n = utf8_length(p);
+		n = fp__utf8_length(p);
 		if (n == 0) {
 			fp__buf_add(b, "\xef\xbf\xbd", 3);
 			n = 1;
