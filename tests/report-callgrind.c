@@ -14,86 +14,16 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "formats.h"
 #include "pdata.h"
-
-#define MS 1000000LL	/* nanoseconds */
-
-static char *app_argv[] = { "app.py", "--n", "3", NULL };
-
-/* Returns empty profile data with plain metadata and one thread. */
-static fp__pdata_t *
-new_data(void)
-{
-	fp__meta_t meta;
-	fp__pdata_t *d;
-
-	memset(&meta, 0, sizeof meta);
-	meta.mode = "trace";
-	meta.timer = "wall";
-	meta.python = "3.11.2";
-	meta.pid = 4242;
-	meta.argc = 3;
-	meta.argv = app_argv;
-	d = fp__pdata_new(&meta);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_uint_ne(fp__pdata_add_thread(d, 1, 1, "MainThread", 4242),
-	    FP__NONE);
-	return d;
-}
-
-/* Adds a node under parent with calls, own and total, and returns it. */
-static uint32_t
-node(fp__pdata_t *d, uint32_t parent, uint32_t func, uint64_t calls,
-    fp_time_t own, fp_time_t total)
-{
-	fp__stats_t s;
-	uint32_t n;
-
-	fp__stats_init(&s);
-	s.calls = calls;
-	s.own = own;
-	s.total = total;
-	s.sum = total ? total : own;
-	s.min = s.max = calls ? s.sum / (fp_time_t)calls : 0;
-	n = fp__pdata_add_node(d, parent, func, &s);
-	ck_assert_uint_ne(n, FP__NONE);
-	return n;
-}
-
-/* Returns the small tree: main (1 call, own 0.5s, total 4s) calls
- * time.sleep twice (1s) and rec once (own 0.25s, total 2.5s); rec calls
- * itself 3 times (own 0.25s) and the innermost calls time.sleep (2s). */
-static fp__pdata_t *
-small_tree(void)
-{
-	fp__pdata_t *d = new_data();
-	uint32_t fmain, fsleep, frec, nmain, nrec;
-
-	fmain = fp__pdata_add_func(d, "/a.py", 1, "main", "a");
-	fsleep = fp__pdata_add_func(d, "~", 0, "<built-in method time.sleep>",
-	    NULL);
-	frec = fp__pdata_add_func(d, "/a.py", 5, "rec", "a");
-	nmain = node(d, d->threads[0].root, fmain, 1, 500 * MS, 4000 * MS);
-	node(d, nmain, fsleep, 2, 1000 * MS, 1000 * MS);
-	nrec = node(d, nmain, frec, 1, 250 * MS, 2500 * MS);
-	nrec = node(d, nrec, frec, 3, 250 * MS, 0);
-	node(d, nrec, fsleep, 1, 2000 * MS, 2000 * MS);
-	return d;
-}
 
 /* Renders d in callgrind's format into b (initialised here), frees d. */
 static void
 render(fp__buf_t *b, fp__pdata_t *d)
 {
-	fp__render_opts_t o;
-
-	memset(&o, 0, sizeof o);
-	fp__buf_init(b);
-	ck_assert_int_eq(fp__render_callgrind(b, d, &o), FP_OK);
-	ck_assert_int_eq(b->nomem, 0);
+	fixture_render(b, d, fp__render_callgrind);
 	ck_assert_ptr_nonnull(b->data);
-	fp__pdata_free(d);
 }
 
 #define HEADER \
@@ -113,7 +43,7 @@ START_TEST(test_fp__render_callgrind_exact)
 {
 	fp__buf_t b;
 
-	render(&b, small_tree());
+	render(&b, fixture_small_tree());
 	ck_assert_str_eq(b.data, HEADER
 	    "summary: 4000000000\n"
 	    "\n"
@@ -160,7 +90,7 @@ START_TEST(test_fp__render_callgrind_empty)
 {
 	fp__buf_t b;
 
-	render(&b, new_data());
+	render(&b, fixture_new_data());
 	ck_assert_str_eq(b.data, HEADER "summary: 0\n");
 	fp__buf_free(&b);
 }
@@ -171,7 +101,7 @@ END_TEST
  * becomes '?'. */
 START_TEST(test_fp__render_callgrind_names)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f1, f2, f3, t;
 	fp__buf_t b;
 
@@ -179,10 +109,10 @@ START_TEST(test_fp__render_callgrind_names)
 	f2 = fp__pdata_add_func(d, "/b.py", 9, "<lambda>", NULL);
 	f3 = fp__pdata_add_func(d, "/b\n.py", 1, "x\ry", NULL);
 	t = fp__pdata_add_thread(d, 2, 2, "worker", 4242);
-	node(d, d->threads[0].root, f1, 1, MS, MS);
-	node(d, d->threads[t].root, f2, 1, MS, MS);
+	fixture_node(d, d->threads[0].root, f1, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f2, 1, MS, MS);
 	t = fp__pdata_add_thread(d, 3, 3, "worker", 4242);
-	node(d, d->threads[t].root, f3, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f3, 1, MS, MS);
 	render(&b, d);
 	ck_assert_ptr_nonnull(strstr(b.data, "fn=(1) <lambda>:3\n"));
 	ck_assert_ptr_nonnull(strstr(b.data, "cfn=(2) <lambda>:9\n"));
@@ -201,14 +131,14 @@ END_TEST
  * their pid. */
 START_TEST(test_fp__render_callgrind_pids)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f, t;
 	fp__buf_t b;
 
 	f = fp__pdata_add_func(d, "/b.py", 3, "f", NULL);
 	t = fp__pdata_add_thread(d, 1, 1, "MainThread", 77);
-	node(d, d->threads[0].root, f, 1, MS, MS);
-	node(d, d->threads[t].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[0].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f, 1, MS, MS);
 	render(&b, d);
 	ck_assert_ptr_nonnull(strstr(b.data, "<thread MainThread pid 4242>\n"));
 	ck_assert_ptr_nonnull(strstr(b.data, "<thread MainThread pid 77>\n"));
@@ -220,15 +150,15 @@ END_TEST
  * none, by its Python ident). */
 START_TEST(test_fp__render_callgrind_unnamed_thread)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f, t;
 	fp__buf_t b;
 
 	f = fp__pdata_add_func(d, "/b.py", 3, "f", NULL);
 	t = fp__pdata_add_thread(d, 5, 555, "", 4242);
-	node(d, d->threads[t].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f, 1, MS, MS);
 	t = fp__pdata_add_thread(d, 6, 0, "", 4242);
-	node(d, d->threads[t].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f, 1, MS, MS);
 	render(&b, d);
 	ck_assert_ptr_nonnull(strstr(b.data, "fn=(2) <thread 555>\n"));
 	ck_assert_ptr_nonnull(strstr(b.data, "fn=(3) <thread 6>\n"));
@@ -247,7 +177,7 @@ START_TEST(test_fp__render_callgrind_annotate)
 
 	if (system("command -v callgrind_annotate >/dev/null 2>&1") != 0)
 		return;	/* not installed: nothing to check against */
-	render(&b, small_tree());
+	render(&b, fixture_small_tree());
 	strcpy(path, "/tmp/fp-cg-XXXXXX");
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);

@@ -12,92 +12,22 @@
 #include <string.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "formats.h"
 #include "pdata.h"
-
-#define MS 1000000LL	/* nanoseconds */
-
-static char *app_argv[] = { "app.py", "--n", "3", NULL };
-
-/* Returns empty profile data with plain metadata and one thread. */
-static fp__pdata_t *
-new_data(void)
-{
-	fp__meta_t meta;
-	fp__pdata_t *d;
-
-	memset(&meta, 0, sizeof meta);
-	meta.mode = "trace";
-	meta.timer = "wall";
-	meta.python = "3.11.2";
-	meta.pid = 4242;
-	meta.argc = 3;
-	meta.argv = app_argv;
-	d = fp__pdata_new(&meta);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_uint_ne(fp__pdata_add_thread(d, 1, 1, "MainThread", 4242),
-	    FP__NONE);
-	return d;
-}
-
-/* Adds a node under parent with calls, own and total, and returns it. */
-static uint32_t
-node(fp__pdata_t *d, uint32_t parent, uint32_t func, uint64_t calls,
-    fp_time_t own, fp_time_t total)
-{
-	fp__stats_t s;
-	uint32_t n;
-
-	fp__stats_init(&s);
-	s.calls = calls;
-	s.own = own;
-	s.total = total;
-	s.sum = total ? total : own;
-	s.min = s.max = calls ? s.sum / (fp_time_t)calls : 0;
-	n = fp__pdata_add_node(d, parent, func, &s);
-	ck_assert_uint_ne(n, FP__NONE);
-	return n;
-}
-
-/* Returns the small tree: main (1 call, own 0.5s, total 4s) calls
- * time.sleep twice (1s) and rec once (own 0.25s, total 2.5s); rec calls
- * itself 3 times (own 0.25s) and the innermost calls time.sleep (2s). */
-static fp__pdata_t *
-small_tree(void)
-{
-	fp__pdata_t *d = new_data();
-	uint32_t fmain, fsleep, frec, nmain, nrec;
-
-	fmain = fp__pdata_add_func(d, "/a.py", 1, "main", "a");
-	fsleep = fp__pdata_add_func(d, "~", 0, "<built-in method time.sleep>",
-	    NULL);
-	frec = fp__pdata_add_func(d, "/a.py", 5, "rec", "a");
-	nmain = node(d, d->threads[0].root, fmain, 1, 500 * MS, 4000 * MS);
-	node(d, nmain, fsleep, 2, 1000 * MS, 1000 * MS);
-	nrec = node(d, nmain, frec, 1, 250 * MS, 2500 * MS);
-	nrec = node(d, nrec, frec, 3, 250 * MS, 0);
-	node(d, nrec, fsleep, 1, 2000 * MS, 2000 * MS);
-	return d;
-}
 
 /* Renders d as collapsed stacks into b (initialised here), frees d. */
 static void
 render(fp__buf_t *b, fp__pdata_t *d)
 {
-	fp__render_opts_t o;
-
-	memset(&o, 0, sizeof o);
-	fp__buf_init(b);
-	ck_assert_int_eq(fp__render_collapsed(b, d, &o), FP_OK);
-	ck_assert_int_eq(b->nomem, 0);
-	fp__pdata_free(d);
+	fixture_render(b, d, fp__render_collapsed);
 }
 
 START_TEST(test_fp__render_collapsed_exact)
 {
 	fp__buf_t b;
 
-	render(&b, small_tree());
+	render(&b, fixture_small_tree());
 	ck_assert_str_eq(b.data,
 	    "main (/a.py:1) 500000\n"
 	    "main (/a.py:1);<built-in method time.sleep> 1000000\n"
@@ -113,7 +43,7 @@ START_TEST(test_fp__render_collapsed_empty)
 {
 	fp__buf_t b;
 
-	render(&b, new_data());
+	render(&b, fixture_new_data());
 	ck_assert_uint_eq(b.len, 0);
 	fp__buf_free(&b);
 }
@@ -124,7 +54,7 @@ END_TEST
  * the total, rounded. */
 START_TEST(test_fp__render_collapsed_rounding)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f[4], i;
 	fp__buf_t b;
 	static const fp_time_t own[4] = { 400, 400, 400, 1499 };
@@ -134,7 +64,7 @@ START_TEST(test_fp__render_collapsed_rounding)
 
 		snprintf(name, sizeof name, "f%u", i);
 		f[i] = fp__pdata_add_func(d, "/r.py", (int)i + 1, name, NULL);
-		node(d, d->threads[0].root, f[i], 1, own[i], own[i]);
+		fixture_node(d, d->threads[0].root, f[i], 1, own[i], own[i]);
 	}
 	render(&b, d);
 	ck_assert_str_eq(b.data, "f1 (/r.py:2) 1\nf3 (/r.py:4) 2\n");
@@ -147,28 +77,28 @@ END_TEST
  * count. */
 START_TEST(test_fp__render_collapsed_threads)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f, t;
 	fp__buf_t b;
 
 	f = fp__pdata_add_func(d, "/t.py", 1, "work", NULL);
 	t = fp__pdata_add_thread(d, 2, 2, "Thread-1 (work)", 4242);
-	node(d, d->threads[t].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f, 1, MS, MS);
 	t = fp__pdata_add_thread(d, 3, 3, "idle", 4242);
-	node(d, d->threads[t].root, f, 1, 0, 0);
+	fixture_node(d, d->threads[t].root, f, 1, 0, 0);
 	render(&b, d);
 	ck_assert_str_eq(b.data, "work (/t.py:1) 1000\n");
 	fp__buf_free(&b);
 
-	d = new_data();
+	d = fixture_new_data();
 	f = fp__pdata_add_func(d, "/t.py", 1, "work", NULL);
-	node(d, d->threads[0].root, f, 1, 2 * MS, 2 * MS);
+	fixture_node(d, d->threads[0].root, f, 1, 2 * MS, 2 * MS);
 	t = fp__pdata_add_thread(d, 2, 2, "Thread-1 (work)", 4242);
-	node(d, d->threads[t].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f, 1, MS, MS);
 	t = fp__pdata_add_thread(d, 3, 3, "x;y", 99);
-	node(d, d->threads[t].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f, 1, MS, MS);
 	t = fp__pdata_add_thread(d, 4, 777, "", 4242);
-	node(d, d->threads[t].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[t].root, f, 1, MS, MS);
 	render(&b, d);
 	ck_assert_str_eq(b.data,
 	    "<thread MainThread pid 4242>;work (/t.py:1) 2000\n"
@@ -181,14 +111,14 @@ END_TEST
 
 START_TEST(test_fp__render_collapsed_separators)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f;
 	fp__buf_t b;
 
 	f = fp__pdata_add_func(d, "/x;y\n.py", 4, "a;b\rc", NULL);
-	node(d, d->threads[0].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[0].root, f, 1, MS, MS);
 	f = fp__pdata_add_func(d, "~", 0, "<built-in method x;y>", NULL);
-	node(d, d->threads[0].root, f, 1, MS, MS);
+	fixture_node(d, d->threads[0].root, f, 1, MS, MS);
 	render(&b, d);
 	ck_assert_str_eq(b.data, "a,b?c (/x,y?.py:4) 1000\n"
 	    "<built-in method x,y> 1000\n");
@@ -201,7 +131,7 @@ END_TEST
  * a different function at the bottom has its own line. */
 START_TEST(test_fp__render_collapsed_deep)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f, g, n, i;
 	fp__buf_t b;
 	const char *p, *last;
@@ -211,8 +141,8 @@ START_TEST(test_fp__render_collapsed_deep)
 	g = fp__pdata_add_func(d, "/d.py", 9, "leaf", NULL);
 	n = d->threads[0].root;
 	for (i = 0; i < 300; i++)
-		n = node(d, n, f, 1, MS, i ? 0 : 300 * MS);
-	node(d, n, g, 1, 5 * MS, 5 * MS);
+		n = fixture_node(d, n, f, 1, MS, i ? 0 : 300 * MS);
+	fixture_node(d, n, g, 1, 5 * MS, 5 * MS);
 	render(&b, d);
 	for (p = b.data; *p != '\0'; p++)
 		lines += *p == '\n';

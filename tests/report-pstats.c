@@ -14,85 +14,15 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "formats.h"
 #include "pdata.h"
 
-#define MS 1000000LL	/* nanoseconds */
-
-static char *app_argv[] = { "app.py", "--n", "3", NULL };
-
-/* Returns empty profile data with plain metadata and one thread. */
-static fp__pdata_t *
-new_data(void)
-{
-	fp__meta_t meta;
-	fp__pdata_t *d;
-
-	memset(&meta, 0, sizeof meta);
-	meta.mode = "trace";
-	meta.timer = "wall";
-	meta.python = "3.11.2";
-	meta.pid = 4242;
-	meta.argc = 3;
-	meta.argv = app_argv;
-	d = fp__pdata_new(&meta);
-	ck_assert_ptr_nonnull(d);
-	ck_assert_uint_ne(fp__pdata_add_thread(d, 1, 1, "MainThread", 4242),
-	    FP__NONE);
-	return d;
-}
-
-/* Adds a node under parent with calls, own and total, and returns it. */
-static uint32_t
-node(fp__pdata_t *d, uint32_t parent, uint32_t func, uint64_t calls,
-    fp_time_t own, fp_time_t total)
-{
-	fp__stats_t s;
-	uint32_t n;
-
-	fp__stats_init(&s);
-	s.calls = calls;
-	s.own = own;
-	s.total = total;
-	s.sum = total ? total : own;
-	s.min = s.max = calls ? s.sum / (fp_time_t)calls : 0;
-	n = fp__pdata_add_node(d, parent, func, &s);
-	ck_assert_uint_ne(n, FP__NONE);
-	return n;
-}
-
-/* Returns the small tree: main (1 call, own 0.5s, total 4s) calls
- * time.sleep twice (1s) and rec once (own 0.25s, total 2.5s); rec calls
- * itself 3 times (own 0.25s) and the innermost calls time.sleep (2s). */
-static fp__pdata_t *
-small_tree(void)
-{
-	fp__pdata_t *d = new_data();
-	uint32_t fmain, fsleep, frec, nmain, nrec;
-
-	fmain = fp__pdata_add_func(d, "/a.py", 1, "main", "a");
-	fsleep = fp__pdata_add_func(d, "~", 0, "<built-in method time.sleep>",
-	    NULL);
-	frec = fp__pdata_add_func(d, "/a.py", 5, "rec", "a");
-	nmain = node(d, d->threads[0].root, fmain, 1, 500 * MS, 4000 * MS);
-	node(d, nmain, fsleep, 2, 1000 * MS, 1000 * MS);
-	nrec = node(d, nmain, frec, 1, 250 * MS, 2500 * MS);
-	nrec = node(d, nrec, frec, 3, 250 * MS, 0);
-	node(d, nrec, fsleep, 1, 2000 * MS, 2000 * MS);
-	return d;
-}
-
-/* Renders d as pstats into b (initialised here) and frees d. */
+/* Renders d as pstats into b (initialised here), frees d. */
 static void
 render(fp__buf_t *b, fp__pdata_t *d)
 {
-	fp__render_opts_t o;
-
-	memset(&o, 0, sizeof o);
-	fp__buf_init(b);
-	ck_assert_int_eq(fp__render_pstats(b, d, &o), FP_OK);
-	ck_assert_int_eq(b->nomem, 0);
-	fp__pdata_free(d);
+	fixture_render(b, d, fp__render_pstats);
 }
 
 /* Writes n bytes to a new temporary file whose name goes to path (at
@@ -159,7 +89,7 @@ START_TEST(test_fp__render_pstats_exact)
 	    "0";
 	fp__buf_t b;
 
-	render(&b, small_tree());
+	render(&b, fixture_small_tree());
 	ck_assert_uint_eq(b.len, sizeof want - 1);
 	ck_assert(memcmp(b.data, want, b.len) == 0);
 	fp__buf_free(&b);
@@ -170,7 +100,7 @@ START_TEST(test_fp__render_pstats_empty)
 {
 	fp__buf_t b;
 
-	render(&b, new_data());
+	render(&b, fixture_new_data());
 	ck_assert_uint_eq(b.len, 2);
 	ck_assert(memcmp(b.data, "{0", 2) == 0);
 	ck_assert_int_eq(python_check(&b, "import marshal, sys\n"
@@ -184,7 +114,7 @@ START_TEST(test_fp__render_pstats_loads)
 {
 	fp__buf_t b;
 
-	render(&b, small_tree());
+	render(&b, fixture_small_tree());
 	ck_assert_int_eq(python_check(&b,
 	    "import io, marshal, pstats, sys\n"
 	    "main = ('/a.py', 1, 'main')\n"
@@ -211,7 +141,7 @@ END_TEST
 
 START_TEST(test_fp__render_pstats_big_ints)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t f;
 	fp__buf_t b;
 	/* 5000000000 in 15-bit digits: 0x7200, 0x540b, 0x4 */
@@ -222,7 +152,7 @@ START_TEST(test_fp__render_pstats_big_ints)
 	    "0";
 
 	f = fp__pdata_add_func(d, "/b.py", 7, "f", NULL);
-	node(d, d->threads[0].root, f, 5000000000ULL, 1000 * MS, 1000 * MS);
+	fixture_node(d, d->threads[0].root, f, 5000000000ULL, 1000 * MS, 1000 * MS);
 	render(&b, d);
 	ck_assert_uint_eq(b.len, sizeof want - 1);
 	ck_assert(memcmp(b.data, want, b.len) == 0);
@@ -236,7 +166,7 @@ END_TEST
 
 START_TEST(test_fp__render_pstats_strings)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	char long_path[301];
 	uint32_t f, n;
 	fp__buf_t b;
@@ -245,9 +175,9 @@ START_TEST(test_fp__render_pstats_strings)
 	long_path[0] = '/';
 	long_path[300] = '\0';
 	f = fp__pdata_add_func(d, "/caf\xc3\xa9.py", 2, "h\xc3\xa9llo", NULL);
-	n = node(d, d->threads[0].root, f, 1, MS, MS);
+	n = fixture_node(d, d->threads[0].root, f, 1, MS, MS);
 	f = fp__pdata_add_func(d, long_path, 3, "bad\xff" "byte", NULL);
-	node(d, n, f, 1, MS, MS);
+	fixture_node(d, n, f, 1, MS, MS);
 	render(&b, d);
 	/* The UTF-8 name is written as 'u' with its byte length. */
 	ck_assert_ptr_nonnull(memmem(b.data, b.len, "u\x06\0\0\0h\xc3\xa9llo",
@@ -267,17 +197,17 @@ END_TEST
  * with no figures of its own. */
 START_TEST(test_fp__render_pstats_callers_sum)
 {
-	fp__pdata_t *d = new_data();
+	fp__pdata_t *d = fixture_new_data();
 	uint32_t fa, fb, na, nt;
 	fp__buf_t b;
 
 	fa = fp__pdata_add_func(d, "/c.py", 1, "a", NULL);
 	fb = fp__pdata_add_func(d, "/c.py", 2, "b", NULL);
-	na = node(d, d->threads[0].root, fa, 0, 0, 0);	/* still open */
-	node(d, na, fb, 2, 3 * MS, 3 * MS);
+	na = fixture_node(d, d->threads[0].root, fa, 0, 0, 0);	/* still open */
+	fixture_node(d, na, fb, 2, 3 * MS, 3 * MS);
 	nt = fp__pdata_add_thread(d, 2, 2, "Thread-1", 4242);
 	ck_assert_uint_ne(nt, FP__NONE);
-	node(d, d->threads[nt].root, fb, 1, MS, MS);
+	fixture_node(d, d->threads[nt].root, fb, 1, MS, MS);
 	render(&b, d);
 	ck_assert_int_eq(python_check(&b, "import marshal, sys\n"
 	    "d = marshal.load(open(sys.argv[1], 'rb'))\n"

@@ -1,0 +1,32 @@
+/*
+ * fixture-pdata.h: profile data built by hand for the writers' suites
+ * (pstats, callgrind, collapsed): one thread, plain metadata, and a small
+ * call tree with a builtin and a recursive function.
+ */
+#ifndef FP_TEST_FIXTURE_PDATA_H
+#define FP_TEST_FIXTURE_PDATA_H
+
+#include "formats.h"
+#include "pdata.h"
+
+#define MS 1000000LL	/* nanoseconds */
+
+/* Returns empty profile data (argv "app.py --n 3", pid 4242, Python 3.11.2)
+ * with one thread, MainThread. */
+fp__pdata_t *fixture_new_data(void);
+
+/* Adds a node under parent with calls, own and total, and returns it. */
+uint32_t fixture_node(fp__pdata_t *d, uint32_t parent, uint32_t func,
+    uint64_t calls, fp_time_t own, fp_time_t total);
+
+/* Returns the small tree: main (1 call, own 0.5s, total 4s) calls
+ * time.sleep twice (1s) and rec once (own 0.25s, total 2.5s); rec calls
+ * itself 3 times (own 0.25s) and the innermost calls time.sleep (2s). */
+fp__pdata_t *fixture_small_tree(void);
+
+/* Renders d with render into b (initialised here), checks that it
+ * succeeded without running out of memory, and frees d. An empty profile
+ * may render to nothing. */
+void fixture_render(fp__buf_t *b, fp__pdata_t *d, fp__render_fn render);
+
+#endif
