@@ -16,6 +16,7 @@
 
 #include <Python.h>
 
+#include "clock.h"
 #include "command.h"
 #include "formats.h"
 #include "options.h"
@@ -90,21 +91,6 @@ print_help(void)
 "Exit status: the program's own; 2 for a bad command line; 73 when the\n"
 "program succeeded but an output file could not be written.\n"
 "See fullprof(1) for details.\n", stdout);
-}
-
-/* Parses a timer name into *kind; returns 0 or -1. */
-static int
-parse_timer(const char *s, fp_timer_kind_t *kind)
-{
-	if (strcmp(s, "wall") == 0)
-		*kind = FP_TIMER_WALL;
-	else if (strcmp(s, "cpu") == 0)
-		*kind = FP_TIMER_CPU;
-	else if (strcmp(s, "process") == 0)
-		*kind = FP_TIMER_PROCESS;
-	else
-		return -1;
-	return 0;
 }
 
 /* Appends a function spec to ro; returns 0 or -1 on ENOMEM. */
@@ -243,7 +229,7 @@ cmd_run_exec(int argc, char **argv)
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (parse_timer(optarg, &ro.timer) != 0)
+			if (fp__timer_kind_parse(optarg, &ro.timer) != 0)
 				return fp_usage_error("unknown timer '%s' (choose "
 				    "wall, cpu or process)", optarg);
 			break;

@@ -81,6 +81,21 @@ fp__clock_ns_per_unit(const fp__clock_t *clock)
 	return (double)(ns - clock->base_ns) / (double)(tsc - clock->base_tsc);
 }
 
+/* Parses a timer name into *kind; returns 0 or -1. */
+int
+fp__timer_kind_parse(const char *name, fp_timer_kind_t *kind)
+{
+	if (strcmp(name, "wall") == 0)
+		*kind = FP_TIMER_WALL;
+	else if (strcmp(name, "cpu") == 0)
+		*kind = FP_TIMER_CPU;
+	else if (strcmp(name, "process") == 0)
+		*kind = FP_TIMER_PROCESS;
+	else
+		return -1;
+	return 0;
+}
+
 /* Sets up *clock for the timer named in opts; returns FP_OK or
  * FP_ERR_INVAL. FULLPROF_CLOCK=monotonic turns the TSC off. */
 int

@@ -38,6 +38,10 @@ typedef struct fp__clock {
 	void *ctx;
 } fp__clock_t;
 
+/* Parses a timer name ("wall", "cpu" or "process") into *kind; returns
+ * 0, or -1 for any other name. */
+int fp__timer_kind_parse(const char *name, fp_timer_kind_t *kind);
+
 /* Sets up *clock for a timer kind; returns FP_OK or FP_ERR_INVAL. */
 int fp__clock_init(fp__clock_t *clock, const fp_options_t *opts);
 

@@ -108,13 +108,6 @@ fp__func_set_module(fp__func_t *f, const char *module, const char *match_name)
 		f->match_name = strdup(match_name);
 }
 
-/* Returns the function with the given id, or NULL. */
-fp__func_t *
-fp__func_by_id(uint32_t id)
-{
-	return id < count ? by_id[id] : NULL;
-}
-
 /* Returns how many functions have been registered. */
 uint32_t
 fp__func_count(void)

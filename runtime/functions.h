@@ -43,9 +43,6 @@ fp__func_t *fp__func_intern(const char *file, int line, const char *name,
 void fp__func_set_module(fp__func_t *f, const char *module,
     const char *match_name);
 
-/* Returns the function with the given id, or NULL. */
-fp__func_t *fp__func_by_id(uint32_t id);
-
 /* Returns how many functions have been registered. */
 uint32_t fp__func_count(void);
 

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "clock.h"
 #include "formats.h"
 #include "outfile.h"
 #include "pydecorator.h"
@@ -43,13 +44,7 @@ parse_timer(PyObject *o, fp_timer_kind_t *kind)
 	s = PyUnicode_AsUTF8(o);
 	if (s == NULL)
 		return -1;
-	if (strcmp(s, "wall") == 0)
-		*kind = FP_TIMER_WALL;
-	else if (strcmp(s, "cpu") == 0)
-		*kind = FP_TIMER_CPU;
-	else if (strcmp(s, "process") == 0)
-		*kind = FP_TIMER_PROCESS;
-	else {
+	if (fp__timer_kind_parse(s, kind) != 0) {
 		PyErr_Format(PyExc_ValueError, "unknown timer '%s' (choose "
 		    "wall, cpu or process)", s);
 		return -1;
