@@ -205,10 +205,9 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 		t->stack_floor = stack_floor_of_this_thread();
 		if (builtins_on)
 			PyEval_SetProfile(builtin_profile, NULL);
+		/* Other threads are named when threading._shutdown starts
+		 * and whenever profile data is taken (fp__profile_data). */
 		name_from_bootstrap(t, func, frame);
-		/* A new thread is a moment when threading's names of the
-		 * others are at hand. */
-		fp__tracer_name_threads(a);
 	}
 	if (t->epoch != a->epoch) {
 		t->epoch = a->epoch;
