@@ -147,6 +147,13 @@ typedef struct fp_row {
 	int no_data;		/* a requested spec that matched nothing that
 				 * ran: name is the spec, file "", line 0,
 				 * every figure 0 */
+	/* Statistical profiles only (0 in traced ones, where calls counts
+	 * activations): own and total are then estimates. */
+	uint64_t samples;	/* samples with the function on the stack */
+	uint64_t own_samples;	/* samples with it at the top */
+	fp_time_t error;	/* standard error of total, about
+				 * sqrt(samples) * interval */
+	fp_time_t own_error;	/* the same for own */
 } fp_row_t;
 
 typedef struct fp_snapshot fp_snapshot_t;

@@ -51,6 +51,8 @@ fp__stats_merge(fp__stats_t *a, const fp__stats_t *b)
 	a->total += b->total;
 	a->suspended += b->suspended;
 	a->sum += b->sum;
+	a->samples += b->samples;
+	a->own_samples += b->own_samples;
 	if (b->min < a->min)
 		a->min = b->min;
 	if (b->max > a->max)

@@ -23,6 +23,11 @@ typedef struct fp__stats {
 	fp_time_t suspended;	/* of total, suspended at await/yield */
 	fp_time_t sum;		/* inclusive durations of every activation */
 	fp_time_t min, max;	/* per activation, inclusive */
+	/* Sample mode only (calls, sum, min and max stay empty there; own
+	 * and total are estimates in ns): */
+	uint64_t samples;	/* samples with this path on the stack; none
+				 * on recursive paths, like total */
+	uint64_t own_samples;	/* samples with this path at the top */
 } fp__stats_t;
 
 typedef struct fp__node {

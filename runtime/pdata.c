@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -559,6 +560,15 @@ out:
 	return rc;
 }
 
+/* Returns the standard error of an estimate of est ns made of n samples:
+ * sqrt(n) times the mean weight of a sample, which is sqrt(n) * interval
+ * when every sample weighs one interval (the gprof rule). */
+fp_time_t
+fp__sample_error(fp_time_t est, uint64_t n)
+{
+	return n == 0 ? 0 : (fp_time_t)((double)est / sqrt((double)n) + 0.5);
+}
+
 /* Sums the tree into one row per function, plus no-data rows. */
 fp_snapshot_t *
 fp__pdata_rows(const fp__pdata_t *d)
@@ -592,7 +602,7 @@ fp__pdata_rows(const fp__pdata_t *d)
 		const fp__stats_t *s = &funcs[i];
 		fp_row_t *r;
 
-		if (s->calls == 0 && s->own == 0)
+		if (s->calls == 0 && s->own == 0 && s->samples == 0)
 			continue;
 		r = &snap->rows[snap->count++];
 		r->file = d->funcs[i].file;
@@ -606,6 +616,10 @@ fp__pdata_rows(const fp__pdata_t *d)
 		r->min = s->calls ? s->min : 0;
 		r->max = s->max;
 		r->mean = s->calls ? s->sum / (fp_time_t)s->calls : 0;
+		r->samples = s->samples;
+		r->own_samples = s->own_samples;
+		r->error = fp__sample_error(s->total, s->samples);
+		r->own_error = fp__sample_error(s->own, s->own_samples);
 	}
 	for (j = 0; j < d->nno_data; j++) {
 		fp_row_t *r = &snap->rows[snap->count];

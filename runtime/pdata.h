@@ -101,6 +101,10 @@ int fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src);
  * strings point into d, which must outlive the snapshot. */
 fp_snapshot_t *fp__pdata_rows(const fp__pdata_t *d);
 
+/* Returns the standard error of a sampled estimate est (ns) made of n
+ * samples: sqrt(n) times the mean weight of one sample. */
+fp_time_t fp__sample_error(fp_time_t est, uint64_t n);
+
 /* Releases profile data. NULL is accepted. */
 void fp__pdata_free(fp__pdata_t *d);
 

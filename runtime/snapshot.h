@@ -21,7 +21,7 @@ typedef enum fp__sort_key {
 
 /* Metadata describing the run a snapshot comes from. */
 typedef struct fp__meta {
-	const char *mode;	/* "trace" */
+	const char *mode;	/* "trace" or "sample" */
 	const char *timer;	/* "wall", "cpu", ... */
 	char *python;		/* e.g. "3.11.2" */
 	long pid;
@@ -30,6 +30,11 @@ typedef struct fp__meta {
 	fp_time_t duration;
 	fp_time_t started_unix_ns; /* wall-clock start, for metadata */
 	uint64_t lost;		/* events dropped for lack of memory */
+	/* Sample mode only (zero in trace mode): */
+	fp_time_t interval;	/* the requested sampling interval, ns */
+	uint64_t samples_requested;	/* duration / interval, per thread 1 */
+	uint64_t samples_taken;		/* ticks that read the stacks */
+	uint64_t samples_dropped;	/* ticks missed or unreadable */
 } fp__meta_t;
 
 struct fp__pdata;
