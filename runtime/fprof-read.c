@@ -824,6 +824,7 @@ read_node(reader_t *r)
 	uint32_t got;
 	int rc;
 
+	memset(&s, 0, sizeof s);
 	r->rec = "node";
 	if ((rc = field_u64(r, "the index", UINT32_MAX - 2, &index)) != 0 ||
 	    (rc = field_u64(r, "the parent", UINT32_MAX - 2, &parent)) != 0 ||
