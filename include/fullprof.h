@@ -79,6 +79,9 @@ typedef struct fp_options {
 	int builtins;		/* non-zero: C functions get rows of their own */
 	int timer_is_wall;	/* with FP_TIMER_CUSTOM: does timer_fn measure
 				 * wall time (so suspension counts)? */
+	fp_time_t sample_interval; /* non-zero: a statistical profile, one
+				 * sample of every thread each interval (ns,
+				 * 50us to 10s; timer wall or cpu only) */
 } fp_options_t;
 
 /* Fills *opts with the defaults: wall timer, no builtins. */

@@ -42,7 +42,14 @@ print_help(void)
 "Options:\n"
 "  -t, --timer=TIMER    what to measure: wall (default, includes time\n"
 "                       suspended), cpu (CPU time of each thread) or\n"
-"                       process (CPU time of the whole process)\n"
+"                       process (CPU time of the whole process; not with\n"
+"                       --sample)\n"
+"  -s, --sample=INTERVAL\n"
+"                       statistical mode: instead of recording every call,\n"
+"                       read every thread's stack each INTERVAL (10ms,\n"
+"                       500us, 0.01s; 50us to 10s) from a thread of its\n"
+"                       own; near full speed, figures are estimates with\n"
+"                       a standard error (samples x interval)\n"
 "  -f, --format=FORMAT  the format of every -o file: table, json, fprof,\n"
 "                       pstats, callgrind, collapsed, svg, speedscope or\n"
 "                       trace (default: chosen by each file's name: .json,\n"
@@ -198,6 +205,7 @@ cmd_run_exec(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "timer", required_argument, NULL, 't' },
+		{ "sample", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "sort", required_argument, NULL, 'S' },
@@ -216,7 +224,7 @@ cmd_run_exec(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run_options ro;
-	int c, done = 0;
+	int c, rc, done = 0;
 
 	memset(&ro, 0, sizeof ro);
 	ro.timer = FP_TIMER_WALL;
@@ -225,13 +233,18 @@ cmd_run_exec(int argc, char **argv)
 	ro.kind = RUN_SCRIPT;
 	opterr = 0;
 	optind = 1;
-	while (!done && (c = getopt_long(argc, argv, "+:t:f:o:qF:hVm:c:",
+	while (!done && (c = getopt_long(argc, argv, "+:t:s:f:o:qF:hVm:c:",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (fp__timer_kind_parse(optarg, &ro.timer) != 0)
 				return fp_usage_error("unknown timer '%s' (choose "
 				    "wall, cpu or process)", optarg);
+			break;
+		case 's':
+			if ((rc = fp_parse_interval(optarg,
+			    &ro.sample_interval)) != 0)
+				return fp_interval_error(optarg, rc);
 			break;
 		case 'f':
 			if (fp__format_find(optarg) == NULL)
@@ -320,6 +333,13 @@ cmd_run_exec(int argc, char **argv)
 			    fp_option_as_typed(argv[optind - 1], optopt));
 		}
 	}
+	if (ro.sample_interval != 0 && ro.timer != FP_TIMER_WALL &&
+	    ro.timer != FP_TIMER_CPU)
+		return fp_usage_error("--sample measures wall or cpu time, not "
+		    "'process' (choose --timer=wall or --timer=cpu)");
+	if (ro.sample_interval != 0 && ro.builtins)
+		return fp_usage_error("--builtins needs tracing: samples show "
+		    "Python frames only (drop --sample or --builtins)");
 	if (ro.target == NULL) {
 		if (optind >= argc)
 			return fp_usage_error("no program to run (give a "

@@ -200,6 +200,7 @@ launch(const struct run_options *ro)
 	fp_options_init(&opts);
 	opts.timer = ro->timer;
 	opts.builtins = ro->builtins;
+	opts.sample_interval = ro->sample_interval;
 	profile = fp_profile_new(&opts);
 	rc = profile ? FP_OK : FP_ERR_NOMEM;
 	if (profile != NULL)
@@ -208,7 +209,8 @@ launch(const struct run_options *ro)
 		rc = fp_profile_add_function(profile, ro->functions[i]);
 	/* A trace needs a timeline, recorded only when one is asked for. */
 	for (i = 0; rc == FP_OK && i < ro->noutputs; i++) {
-		if (strcmp(ro->outputs[i].format, "trace") == 0)
+		if (strcmp(ro->outputs[i].format, "trace") == 0 &&
+		    ro->sample_interval == 0)
 			rc = fp__profile_record_timeline(profile, ro->trace_min);
 	}
 	if (rc == FP_OK && !ro->paused)

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "options.h"
+#include "clock.h"
 
 /* Parses a row limit (a whole number >= 0); returns 0 or -1. */
 int
@@ -97,27 +99,16 @@ fp_is_known_long(const struct option *longopts, const char *arg)
 int
 fp_parse_duration(const char *s, int64_t *ns)
 {
-	static const struct { const char *unit; double scale; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "ms", 1e6 },
-		{ "s", 1e9 }, { "", 0 },
-	};
-	char *end;
-	double v;
-	size_t i;
+	return fp__duration_parse(s, ns);
+}
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (*s == '\0' || end == s || errno != 0 || v != v || v < 0)
-		return -1;
-	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcmp(end, units[i].unit) == 0)
-			break;
-	}
-	if (i == sizeof units / sizeof units[0] || (units[i].scale == 0 && v != 0))
-		return -1;		/* a bare number is only allowed for 0 */
-	v *= units[i].scale;
-	if (v > 1e18)
-		return -1;
-	*ns = (int64_t)(v + 0.5);
-	return 0;
+/* The usage error for a bad sampling interval. */
+int
+fp_interval_error(const char *s, int rc)
+{
+	if (rc == -2)
+		return fp_usage_error("sampling interval '%s' is out of range "
+		    "(50us to 10s)", s);
+	return fp_usage_error("invalid sampling interval '%s' (a duration "
+	    "with its unit, such as 10ms, 500us or 0.01s)", s);
 }

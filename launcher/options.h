@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
+
 /* Parses a row limit (a whole number from 0 to INT_MAX) into *limit;
  * returns 0 or -1. */
 int fp_parse_limit(const char *s, size_t *limit);
@@ -33,5 +35,14 @@ int fp_is_known_long(const struct option *longopts, const char *arg);
 /* Parses a duration such as "100us", "1.5ms", "0.01s", "250ns" or "0"
  * into nanoseconds; returns 0 or -1. */
 int fp_parse_duration(const char *s, int64_t *ns);
+
+/* Parses a sampling interval ("10ms", "500us", "0.01s": a unit is
+ * required; 50us to 10s) with fp__interval_parse (runtime/clock.h):
+ * 0, -1 (not a duration) or -2 (out of range). */
+#define fp_parse_interval(s, ns) fp__interval_parse((s), (ns))
+
+/* The usage error for a bad sampling interval, as fp_parse_interval
+ * returned it; returns the usage exit status. */
+int fp_interval_error(const char *s, int rc);
 
 #endif /* FP_OPTIONS_H */

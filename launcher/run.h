@@ -7,6 +7,7 @@
 #define FP_RUN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fullprof.h"
 #include "snapshot.h"
@@ -34,6 +35,7 @@ struct run_options {
 	int builtins;
 	int quiet;
 	int paused;		/* --paused: recording waits for fullprof.start() */
+	int64_t sample_interval; /* -s/--sample, ns; 0: trace mode */
 	int subprocesses;	/* --subprocesses: children are profiled too */
 	char **functions;	/* -F and --functions-from specs */
 	int nfunctions;

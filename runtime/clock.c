@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,4 +161,47 @@ fp_time_t
 fp__fake_clock_fn(void *ctx)
 {
 	return *(const fp_time_t *)ctx;
+}
+
+/* Parses a duration with its unit into nanoseconds. */
+int
+fp__duration_parse(const char *s, fp_time_t *ns)
+{
+	static const struct { const char *unit; double scale; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "\xc2\xb5s", 1e3 }, { "ms", 1e6 },
+		{ "s", 1e9 }, { "", 0 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || end == s || errno != 0 || v != v || v < 0)
+		return -1;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].unit) == 0)
+			break;
+	}
+	if (i == sizeof units / sizeof units[0] || (units[i].scale == 0 && v != 0))
+		return -1;		/* a bare number is only allowed for 0 */
+	v *= units[i].scale;
+	if (v > 1e18)
+		return -1;
+	*ns = (fp_time_t)(v + 0.5);
+	return 0;
+}
+
+/* Parses a sampling interval within 50us..10s. */
+int
+fp__interval_parse(const char *s, fp_time_t *ns)
+{
+	fp_time_t v;
+
+	if (fp__duration_parse(s, &v) != 0 || v == 0)
+		return -1;
+	if (v < FP__SAMPLE_MIN_NS || v > FP__SAMPLE_MAX_NS)
+		return -2;
+	*ns = v;
+	return 0;
 }

@@ -42,6 +42,19 @@ typedef struct fp__clock {
  * 0, or -1 for any other name. */
 int fp__timer_kind_parse(const char *name, fp_timer_kind_t *kind);
 
+/* Parses a duration such as "100us", "1.5ms", "0.01s", "250ns" or "0"
+ * (a unit is required for anything but 0) into nanoseconds; returns 0 or
+ * -1. */
+int fp__duration_parse(const char *s, fp_time_t *ns);
+
+/* The shortest and longest sampling intervals, ns. */
+#define FP__SAMPLE_MIN_NS	50000ll		/* 50us */
+#define FP__SAMPLE_MAX_NS	10000000000ll	/* 10s */
+
+/* Parses a sampling interval: a duration from 50us to 10s. Returns 0, -1
+ * when s is not a duration (or is 0), -2 when it is out of range. */
+int fp__interval_parse(const char *s, fp_time_t *ns);
+
 /* Sets up *clock for a timer kind; returns FP_OK or FP_ERR_INVAL. */
 int fp__clock_init(fp__clock_t *clock, const fp_options_t *opts);
 

@@ -14,6 +14,9 @@
 #include "outfile.h"
 #include "pdata.h"
 #include "profile.h"
+#include "pyinfo.h"
+#include "pylayout.h"
+#include "sampler.h"
 #include "timeline.h"
 #include "tracer.h"
 
@@ -37,12 +40,23 @@ fp_profile_new(const fp_options_t *opts)
 		p->opts = *opts;
 	else
 		fp_options_init(&p->opts);
+	if (p->opts.sample_interval != 0 &&
+	    (p->opts.sample_interval < FP__SAMPLE_MIN_NS ||
+	    p->opts.sample_interval > FP__SAMPLE_MAX_NS ||
+	    (p->opts.timer != FP_TIMER_WALL && p->opts.timer != FP_TIMER_CPU))) {
+		free(p);
+		return NULL;
+	}
 	if (fp__acct_init(&p->acct, &p->opts) != FP_OK) {
 		free(p);
 		return NULL;
 	}
 	p->meta.mode = "trace";
 	p->meta.timer = p->acct.clock.name;
+	if (p->opts.sample_interval != 0) {
+		p->meta.mode = "sample";
+		p->meta.interval = p->opts.sample_interval;
+	}
 	/* Known from the start, even for a profile that never runs. */
 	p->meta.python = strndup(Py_GetVersion(), strcspn(Py_GetVersion(), " "));
 	fp__filter_init(&p->filter);
@@ -70,7 +84,7 @@ fp__profile_record_timeline(fp_profile_t *p, fp_time_t min_ns)
 int
 fp__profile_has_data(const fp_profile_t *p)
 {
-	return p->acct.tree.count > 0 || p->duration > 0;
+	return p->acct.tree.count > 0 || p->duration > 0 || p->sampler != NULL;
 }
 
 /* Changes the timer of a profile that holds no figures. */
@@ -81,6 +95,9 @@ fp__profile_set_timer(fp_profile_t *p, const fp_options_t *opts)
 
 	if (p->running || fp__profile_has_data(p))
 		return FP_ERR_STATE;
+	if (p->opts.sample_interval != 0 && opts->timer != FP_TIMER_WALL &&
+	    opts->timer != FP_TIMER_CPU)
+		return FP_ERR_INVAL;
 	if (fp__clock_init(&clock, opts) != FP_OK)
 		return FP_ERR_INVAL;
 	p->opts.timer = opts->timer;
@@ -103,6 +120,9 @@ fp_profile_add_function(fp_profile_t *p, const char *spec)
 	rc = fp__filter_add(&p->filter, spec);
 	if (rc == FP_OK)
 		fp__tracer_filter_changed(&p->acct, &p->filter);
+	if (rc == FP_OK && p->sampler != NULL)
+		rc = fp__sampler_set_specs(p->sampler,
+		    (const char *const *)p->filter.specs, p->filter.count);
 	return rc;
 }
 
@@ -114,6 +134,9 @@ fp_profile_remove_function(fp_profile_t *p, const char *spec)
 		return FP_ERR_INVAL;
 	fp__filter_remove(&p->filter, spec);
 	fp__tracer_filter_changed(&p->acct, &p->filter);
+	if (p->sampler != NULL)
+		return fp__sampler_set_specs(p->sampler,
+		    (const char *const *)p->filter.specs, p->filter.count);
 	return FP_OK;
 }
 
@@ -186,6 +209,43 @@ fp__profile_set_argv(fp_profile_t *p, int argc, char *const *argv)
 	return FP_OK;
 }
 
+/* CPython's runtime state, the root the stack reader starts from. Its
+ * type is private (internal/pycore_runtime.h); only its address is used
+ * here, so it is declared as bytes. */
+extern char _PyRuntime;
+
+/* Starts the sampler of a statistical profile on this process, paused
+ * or not. A sampler left orphaned by fork() is replaced. */
+static int
+start_sampler(fp_profile_t *p, int paused)
+{
+	fp__sampler_opts_t o;
+	fp__meta_t meta;
+
+	if (p->sampler != NULL && fp__sampler_orphaned(p->sampler)) {
+		fp__sampler_free(p->sampler);
+		p->sampler = NULL;
+	}
+	if (p->sampler != NULL) {
+		fp__sampler_pause(p->sampler, paused);
+		return FP_OK;
+	}
+	memset(&o, 0, sizeof o);
+	meta = p->meta;
+	meta.pid = (long)getpid();
+	o.pid = (int)getpid();
+	o.runtime_addr = (uint64_t)(uintptr_t)&_PyRuntime;
+	fp__pylayout_native(&o.layout);
+	o.interval = p->opts.sample_interval;
+	o.cpu = p->opts.timer == FP_TIMER_CPU;
+	o.asyncio = 1;
+	o.paused = paused;
+	o.specs = (const char *const *)p->filter.specs;
+	o.nspecs = p->filter.count;
+	o.meta = &meta;
+	return fp__sampler_start(&o, &p->sampler);
+}
+
 /* Starts recording. */
 FP_EXPORT int
 fp_profile_start(fp_profile_t *p)
@@ -199,6 +259,13 @@ fp_profile_start(fp_profile_t *p)
 	if (!Py_IsInitialized())
 		return FP_ERR_NOPYTHON;
 	capture_meta(p);
+	if (p->opts.sample_interval != 0) {
+		if ((rc = start_sampler(p, 0)) != FP_OK)
+			return rc;
+		p->running = 1;
+		p->started = fp__monotonic_ns();
+		return FP_OK;
+	}
 	rc = fp__tracer_start(&p->acct, p->opts.builtins, &p->filter);
 	if (rc != FP_OK)
 		return rc;
@@ -226,6 +293,12 @@ fp_profile_stop(fp_profile_t *p)
 		return FP_ERR_INVAL;
 	if (!p->running)
 		return FP_OK;
+	if (p->sampler != NULL) {
+		fp__sampler_pause(p->sampler, 1);
+		p->duration += fp__monotonic_ns() - p->started;
+		p->running = 0;
+		return FP_OK;
+	}
 	now = fp__clock_now(&p->acct.clock);
 	fp__tracer_stop(&p->acct);
 	fp__acct_close_all(&p->acct, now, 1, node_sink, NULL);
@@ -243,6 +316,17 @@ fp_profile_clear(fp_profile_t *p)
 {
 	if (p == NULL)
 		return FP_ERR_INVAL;
+	if (p->sampler != NULL) {
+		/* In a forked child the sampler must be one of its own. */
+		if (fp__sampler_orphaned(p->sampler)) {
+			fp__sampler_free(p->sampler);
+			p->sampler = NULL;
+			if (p->running)
+				start_sampler(p, 0);
+		} else {
+			fp__sampler_clear(p->sampler);
+		}
+	}
 	fp__tracer_invalidate();
 	fp__acct_clear(&p->acct);
 	if (p->acct.timeline != NULL) {
@@ -268,6 +352,7 @@ fp_profile_free(fp_profile_t *p)
 	if (p == NULL)
 		return;
 	fp_profile_stop(p);
+	fp__sampler_free(p->sampler);
 	fp__tracer_invalidate();
 	fp__timeline_free(p->acct.timeline);
 	fp__acct_free(&p->acct);
@@ -292,6 +377,19 @@ fp__profile_snapshot(fp_profile_t *p)
 {
 	fp__meta_t meta;
 
+	if (p->opts.sample_interval != 0) {
+		fp__pdata_t *d = fp__profile_data(p);
+		fp_snapshot_t *snap;
+
+		if (d == NULL)
+			return NULL;
+		if ((snap = fp__pdata_rows(d)) == NULL) {
+			fp__pdata_free(d);
+			return NULL;
+		}
+		snap->data = d;
+		return snap;
+	}
 	current_meta(p, &meta);
 	return fp__snapshot_build(&p->acct, p->running,
 	    fp__clock_now(&p->acct.clock), &meta, &p->filter);
@@ -304,12 +402,60 @@ fp_profile_snapshot(fp_profile_t *p)
 	return p ? fp__profile_snapshot(p) : NULL;
 }
 
+/* Hands one published thread name to the sampler of profile ctx. */
+static void
+name_sampled_thread(void *ctx, uint64_t ident, const char *name)
+{
+	fp__sampler_name_thread(((fp_profile_t *)ctx)->sampler, ident, name);
+}
+
+/* Gives the sampler the names of the threads alive now (needs the GIL)
+ * and of those met earlier. */
+static void
+name_sampled_threads(fp_profile_t *p)
+{
+	fp__pyinfo_fetch_names();
+	fp__pyinfo_names_each(name_sampled_thread, p);
+}
+
+/* The figures of a statistical profile so far, with the run's metadata. */
+static fp__pdata_t *
+sampled_data(fp_profile_t *p)
+{
+	fp__meta_t meta, counts;
+	fp__pdata_t *d;
+
+	current_meta(p, &meta);
+	if (p->sampler == NULL)
+		return fp__pdata_new(&meta);	/* never started */
+	if (Py_IsInitialized() && PyGILState_Check())
+		name_sampled_threads(p);
+	if ((d = fp__sampler_pdata(p->sampler)) == NULL)
+		return NULL;
+	/* The sampler's copy of the metadata dates from its start: the
+	 * profile's is newer, the sampler's counts are its own. */
+	counts = d->meta;
+	fp__meta_free(&d->meta);
+	if (fp__meta_copy(&d->meta, &meta) != 0) {
+		fp__pdata_free(d);
+		return NULL;
+	}
+	d->meta.mode = "sample";
+	d->meta.interval = counts.interval;
+	d->meta.samples_requested = counts.samples_requested;
+	d->meta.samples_taken = counts.samples_taken;
+	d->meta.samples_dropped = counts.samples_dropped;
+	return d;
+}
+
 /* Copies the figures so far into profile data. */
 fp__pdata_t *
 fp__profile_data(fp_profile_t *p)
 {
 	fp__meta_t meta;
 
+	if (p->opts.sample_interval != 0)
+		return sampled_data(p);
 	if (Py_IsInitialized() && PyGILState_Check())
 		fp__tracer_name_threads(&p->acct);
 	current_meta(p, &meta);

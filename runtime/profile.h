@@ -17,6 +17,7 @@ struct fp_profile {
 	fp_time_t duration;	/* of the earlier runs */
 	fp__meta_t meta;	/* python, argv: captured at the first start */
 	fp__filter_t filter;	/* functions recording is restricted to */
+	struct fp__sampler *sampler; /* statistical mode, once started */
 };
 
 /* Records the program's command line for the metadata (instead of

@@ -1,0 +1,202 @@
+"""test_sample.py: statistical mode (fullprof --sample=INTERVAL).
+
+A sampler thread reads every Python thread's stack each interval without
+the GIL; rows carry sample counts, estimated own/total seconds and a
+standard error. Bounds are loose: this runs on a shared, noisy machine.
+"""
+import json
+import os
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fptest import (EXAMPLES, approx, check, eq, find_row, main, profile,
+                    profile_run, row, run, script, test)
+
+
+def sampled(target, *opts):
+    """Profiles target in sample mode; returns the JSON document."""
+    doc = profile(target, list(opts), check=False)
+    eq(doc["mode"], "sample", "mode")
+    check_sample_invariants(doc)
+    return doc
+
+
+def check_sample_invariants(doc):
+    """What holds for every sampled row: counts and estimates >= 0, own
+    within total, no call counts, and the sample counts add up."""
+    s = doc["samples"]
+    check(s["taken"] + s["dropped"] == s["requested"],
+          "taken %(taken)s + dropped %(dropped)s != requested "
+          "%(requested)s" % s)
+    for r in doc["functions"]:
+        if r.get("no_data"):
+            continue
+        what = "%s (%s)" % (r["name"], r["file"])
+        check(r.get("calls") is None, "%s: calls %r in sample mode" % (
+            what, r.get("calls")))
+        for k in ("samples", "own_samples", "own", "total", "error"):
+            check(r[k] >= 0, "%s: %s = %r" % (what, k, r[k]))
+        check(r["own_samples"] <= r["samples"] or r["total"] == 0,
+              "%s: own_samples %r > samples %r" % (
+                  what, r["own_samples"], r["samples"]))
+
+
+@test
+def ratio_wall():
+    doc = sampled(["ratio.py", "1.5"], "--sample=1ms")
+    heavy, light = row(doc, "heavy"), row(doc, "light")
+    ratio = heavy["total"] / max(light["total"], 1e-9)
+    check(2.0 < ratio < 4.5, "heavy/light = %.2f, expected about 3" % ratio)
+    spin = row(doc, "spin")
+    approx(spin["own"] + row(doc, "alternate")["own"] + heavy["own"] +
+           light["own"], row(doc, "alternate")["total"], rel=0.15,
+           what="own times add up to the caller's total")
+    approx(row(doc, "alternate")["total"], 1.5, rel=0.2,
+           what="alternate total (the run lasts 1.5s)")
+
+
+@test
+def ratio_cpu():
+    doc = sampled(["ratio.py", "1.5"], "--sample=1ms", "--timer=cpu")
+    eq(doc["timer"], "cpu", "timer")
+    heavy, light = row(doc, "heavy"), row(doc, "light")
+    ratio = heavy["total"] / max(light["total"], 1e-9)
+    check(2.0 < ratio < 4.5, "heavy/light = %.2f, expected about 3" % ratio)
+
+
+@test
+def cpu_timer_skips_sleep():
+    doc = sampled(["-c", "import time\ndef nap(): time.sleep(0.5)\n"
+                   "def work():\n x=0\n for i in range(3000000): x+=i\n"
+                   "nap(); work()"], "--sample=1ms", "--timer=cpu")
+    check(find_row(doc, "nap") is None or row(doc, "nap")["total"] < 0.1,
+          "a sleeping function gets CPU time: %r" % (find_row(doc, "nap"),))
+    check(row(doc, "work")["total"] > 0.02, "work has no CPU time")
+
+
+@test
+def wall_timer_counts_sleep():
+    doc = sampled(["-c", "import time\ndef nap(): time.sleep(0.4)\nnap()"],
+                  "--sample=2ms")
+    approx(row(doc, "nap")["total"], 0.4, rel=0.25, what="nap total")
+
+
+@test
+def async_waiting_goes_to_the_coroutine():
+    doc = sampled([os.path.join(EXAMPLES, "burn.py"), "0.3"],
+                  "--sample=1ms")
+    f = "examples/burn.py"
+    foo = row(doc, "foo", f)
+    # foo runs 4 x 0.3s: CPU, await, blocking sleep, await.
+    approx(foo["total"], 1.2, rel=0.2, what="foo total")
+    approx(row(doc, "burn_async_io", f)["total"], 0.6, rel=0.25,
+           what="burn_async_io total")
+    approx(row(doc, "sleep", "asyncio/tasks.py")["total"], 0.6, rel=0.25,
+           what="asyncio.sleep total")
+    select = find_row(doc, "EpollSelector.select")
+    check(select is None or select["total"] < 0.15,
+          "the event loop's select() kept the waiting time: %r" % (select,))
+
+
+@test
+def threads_each_sampled():
+    d = tempfile.mkdtemp(prefix="fptest-sample-")
+    path = os.path.join(d, "p.speedscope.json")
+    res = profile_run(["ratio.py", "0.6", "threads"],
+                      ["--sample=1ms", "-o", path], check=False)
+    doc = res.doc
+    with open(path, encoding="utf-8") as f:
+        names = " ".join(p["name"] for p in json.load(f)["profiles"])
+    for n in ("heavy-thread", "light-thread"):
+        check(n in names, "thread %r missing from %r" % (n, names))
+    heavy, light = row(doc, "heavy"), row(doc, "light")
+    check(heavy["samples"] > 50 and light["samples"] > 50,
+          "a thread barely sampled: heavy %r, light %r" % (
+              heavy["samples"], light["samples"]))
+    # Both threads sleep on the GIL half the time: in wall time each is
+    # on its stack for the whole run.
+    approx(heavy["total"], 0.6, rel=0.3, what="heavy total")
+    approx(light["total"], 0.6, rel=0.3, what="light total")
+
+
+@test
+def requested_function_never_run():
+    doc = sampled(["ratio.py", "0.3"], "--sample=1ms", "-F", "heavy",
+                  "-F", "never_called")
+    nd = [r for r in doc["functions"] if r.get("no_data")]
+    eq([r["name"] for r in nd], ["never_called"], "no-data rows")
+    check(find_row(doc, "light") is None, "light is outside the filter")
+    check(row(doc, "spin")["samples"] > 0, "heavy's callee is kept")
+    check(find_row(doc, "alternate") is None, "heavy's caller is kept")
+
+
+@test
+def table_shows_error_and_counts():
+    rc, out, err = run(["--sample=1ms", script("ratio.py"), "0.3"])
+    eq(rc, 0, "exit status")
+    check("\u00b1" in err, "no '\u00b1' in the table:\n" + err[-1500:])
+    check("requested" in err and "dropped" in err,
+          "no sample counts in the table:\n" + err[-1500:])
+
+
+@test
+def enough_samples_taken_at_1ms():
+    doc = sampled(["ratio.py", "1"], "--sample=1ms")
+    s = doc["samples"]
+    # The benchmark asks for 90% on an idle machine; tests share it.
+    check(s["taken"] >= 0.6 * s["requested"], "only %(taken)s of "
+          "%(requested)s samples taken" % s)
+    check(s["requested"] >= 800, "requested %(requested)s over 1s" % s)
+
+
+@test
+def every_format_works():
+    d = tempfile.mkdtemp(prefix="fptest-sample-")
+    names = {"json": "p.json", "fprof": "p.fprof", "pstats": "p.prof",
+             "callgrind": "callgrind.out.1", "collapsed": "p.folded",
+             "svg": "p.svg", "speedscope": "p.speedscope.json",
+             "table": "p.txt"}
+    args = ["--sample=1ms", "-q"]
+    for n in names.values():
+        args += ["-o", os.path.join(d, n)]
+    rc, out, err = run(args + [script("ratio.py"), "0.3"])
+    eq(rc, 0, "exit status (stderr: %s)" % err[-800:])
+    for fmt, n in names.items():
+        p = os.path.join(d, n)
+        check(os.path.exists(p) and os.path.getsize(p) > 0,
+              "%s output missing" % fmt)
+    rc, out, err = run(["report", "-f", "json", "-o", "-",
+                        os.path.join(d, "p.fprof")])
+    eq(rc, 0, "report exit status (%s)" % err[-500:])
+    back = json.loads(out)
+    eq(back["mode"], "sample", "mode after the round trip")
+    check(row(back, "heavy")["samples"] > 0, "heavy lost in the round trip")
+
+
+@test
+def bad_intervals():
+    for bad, word in (("10", "invalid"), ("abc", "invalid"),
+                      ("", "invalid"), ("10us", "out of range"),
+                      ("20s", "out of range"), ("-1ms", "invalid")):
+        rc, out, err = run(["--sample=" + bad, "-c", "pass"])
+        eq(rc, 2, "exit status for --sample=%r" % bad)
+        first = err.splitlines()[0] if err else ""
+        check(word in first and "'%s'" % bad in first,
+              "message for %r: %r" % (bad, err))
+    rc, out, err = run(["--sample=1ms", "--timer=process", "-c", "pass"])
+    eq(rc, 2, "exit status for --timer=process")
+
+
+@test
+def program_behaves_as_under_python():
+    rc, out, err = run(["--sample=5ms", "-q", "-c",
+                        "import sys; print('hi', sys.argv[1:]); "
+                        "sys.exit(3)", "a", "b"])
+    eq(rc, 3, "exit status")
+    eq(out, "hi ['a', 'b']\n", "stdout")
+
+
+if __name__ == "__main__":
+    main()
