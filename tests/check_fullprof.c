@@ -27,7 +27,9 @@ main(void)
 	srunner_add_suite(sr, suite_report_speedscope());
 	srunner_add_suite(sr, suite_report_svg());
 	srunner_add_suite(sr, suite_report_table());
+	srunner_add_suite(sr, suite_samples());
 	srunner_add_suite(sr, suite_snapshot());
+	srunner_add_suite(sr, suite_stackread());
 	srunner_add_suite(sr, suite_timeline());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

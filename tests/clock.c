@@ -16,6 +16,61 @@
 #include "suites.h"
 #include "clock.h"
 
+/* Durations need their unit (a bare 0 aside) and are rounded to ns. */
+START_TEST(test_fp__duration_parse_units)
+{
+	fp_time_t ns = -1;
+
+	ck_assert_int_eq(fp__duration_parse("250ns", &ns), 0);
+	ck_assert_int_eq(ns, 250);
+	ck_assert_int_eq(fp__duration_parse("1.5ms", &ns), 0);
+	ck_assert_int_eq(ns, 1500000);
+	ck_assert_int_eq(fp__duration_parse("100us", &ns), 0);
+	ck_assert_int_eq(ns, 100000);
+	ck_assert_int_eq(fp__duration_parse("100\xc2\xb5s", &ns), 0);
+	ck_assert_int_eq(ns, 100000);
+	ck_assert_int_eq(fp__duration_parse("0.01s", &ns), 0);
+	ck_assert_int_eq(ns, 10000000);
+	ck_assert_int_eq(fp__duration_parse("0", &ns), 0);
+	ck_assert_int_eq(ns, 0);
+	ck_assert_int_eq(fp__duration_parse("10", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("ms", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("-1ms", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("1 ms", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("1mss", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("nanms", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("infs", &ns), -1);
+	ck_assert_int_eq(fp__duration_parse("1e300s", &ns), -1);
+}
+END_TEST
+
+/* Sampling intervals: 50us to 10s, with a unit; out of range is told
+ * apart from not a duration at all. */
+START_TEST(test_fp__interval_parse_range)
+{
+	fp_time_t ns = -1;
+
+	ck_assert_int_eq(fp__interval_parse("10ms", &ns), 0);
+	ck_assert_int_eq(ns, 10000000);
+	ck_assert_int_eq(fp__interval_parse("500us", &ns), 0);
+	ck_assert_int_eq(ns, 500000);
+	ck_assert_int_eq(fp__interval_parse("50us", &ns), 0);
+	ck_assert_int_eq(ns, FP__SAMPLE_MIN_NS);
+	ck_assert_int_eq(fp__interval_parse("10s", &ns), 0);
+	ck_assert_int_eq(ns, FP__SAMPLE_MAX_NS);
+	ck_assert_int_eq(fp__interval_parse("0.01s", &ns), 0);
+	ck_assert_int_eq(ns, 10000000);
+	ck_assert_int_eq(fp__interval_parse("49us", &ns), -2);
+	ck_assert_int_eq(fp__interval_parse("10.5s", &ns), -2);
+	ck_assert_int_eq(fp__interval_parse("0", &ns), -1);
+	ck_assert_int_eq(fp__interval_parse("0ms", &ns), -1);
+	ck_assert_int_eq(fp__interval_parse("10", &ns), -1);
+	ck_assert_int_eq(fp__interval_parse("", &ns), -1);
+	ck_assert_int_eq(ns, 10000000);	/* failures leave it alone */
+}
+END_TEST
+
 /* Returns options for a timer kind, with everything else zero. */
 static fp_options_t
 options(fp_timer_kind_t kind)
@@ -432,6 +487,11 @@ suite_clock(void)
 
 	tc = tcase_create("fp__monotonic_ns");
 	tcase_add_test(tc, test_fp__monotonic_ns_matches);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__interval_parse");
+	tcase_add_test(tc, test_fp__duration_parse_units);
+	tcase_add_test(tc, test_fp__interval_parse_range);
 	suite_add_tcase(s, tc);
 	return s;
 }

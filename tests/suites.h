@@ -21,7 +21,9 @@ Suite *suite_report_pstats(void);
 Suite *suite_report_speedscope(void);
 Suite *suite_report_svg(void);
 Suite *suite_report_table(void);
+Suite *suite_samples(void);
 Suite *suite_snapshot(void);
+Suite *suite_stackread(void);
 Suite *suite_timeline(void);
 
 #endif
