@@ -38,6 +38,8 @@ FULLPROF_MODES = [
     ("fullprof", ["-q"]),
     ("fullprof --paused", ["--paused", "-q"]),
     ("fullprof -F unused", ["-F", "no_such_function", "-q"]),
+    ("fullprof -s 10ms", ["--sample=10ms", "-q"]),
+    ("fullprof -s 1ms", ["--sample=1ms", "-q"]),
 ]
 
 # Each fullprof row's median may be at most this many times plain's median,
@@ -46,6 +48,8 @@ TARGETS = {
     "fullprof": {"fib": 2.0, "async": 1.6},
     "fullprof --paused": {"fib": 1.03, "async": 1.03},
     "fullprof -F unused": {"fib": 1.3, "async": 1.3},
+    "fullprof -s 10ms": {"fib": 1.03, "async": 1.03},
+    "fullprof -s 1ms": {"fib": 1.10, "async": 1.10},
 }
 
 # Sizes: (fib N, async tasks, async rounds, repeats).
@@ -233,6 +237,9 @@ def sanity_checks(w):
          {"out": want_out, "no_calls": True}),
         ("fullprof --paused", ["-q", "--paused"],
          {"out": want_out, "no_rows": True}),
+        ("fullprof -s 1ms", ["-q", "--sample=1ms"],
+         {"out": want_out, "sampled": [f for f in want_calls
+                                        if f in ("fib", "worker")]}),
     ]
 
 
@@ -268,7 +275,24 @@ def sanity(fullprof, w, opts, want, tmpdir):
     base = os.path.basename(w["script"])
     found = []
 
-    if want.get("no_rows"):
+    if want.get("sampled"):
+        # Statistical mode: the workload's function is sampled, and at 1ms
+        # at least 90% of the requested samples are taken.
+        counts = prof.get("samples") or {}
+        req, taken = counts.get("requested", 0), counts.get("taken", 0)
+        for name in want["sampled"]:
+            n = sum(fn.get("samples", 0) for fn in rows
+                    if fn.get("name") == name and
+                    os.path.basename(fn.get("file", "")) == base)
+            found.append("%s in %d samples" % (name, n))
+            if n == 0:
+                problems.append("%s never sampled" % name)
+        share = taken / req if req else 0
+        found.append("%d of %d samples taken (%.1f%%)" % (taken, req,
+                                                         100 * share))
+        if share < 0.9:
+            problems.append("only %.1f%% of the samples taken" % (100 * share))
+    elif want.get("no_rows"):
         if rows:
             problems.append("%d rows, expected none (first: %s)" % (
                 len(rows), rows[0].get("name")))

@@ -352,17 +352,31 @@ deadline_of(fp_time_t t)
 	return ts;
 }
 
+/* Returns the moment to wake for the tick due at next: up to a quarter of
+ * an interval either side, at random, so that sampling never falls into
+ * step with a program that does something periodically. */
+static fp_time_t
+jittered(fp__sampler_t *s, fp_time_t next, fp_time_t interval)
+{
+	fp_time_t span = interval / 2;
+
+	if (span <= 0)
+		return next;
+	return next - interval / 4 + (fp_time_t)(next_random(s) % (uint64_t)span);
+}
+
 /* The sampler thread. */
 static void *
 sampler_main(void *arg)
 {
 	fp__sampler_t *s = arg;
-	fp_time_t next, last, now, interval;
+	fp_time_t next, wake, last, now, interval, elapsed;
 	uint64_t requested;
 
 	pthread_mutex_lock(&s->lock);
 	last = now_ns();
 	next = last + s->interval;
+	wake = jittered(s, next, s->interval);
 	while (!s->stopping && !s->gone) {
 		struct timespec dl;
 
@@ -370,30 +384,32 @@ sampler_main(void *arg)
 			pthread_cond_wait(&s->wake, &s->lock);
 			last = now_ns();
 			next = last + s->interval;
+			wake = jittered(s, next, s->interval);
 			continue;
 		}
-		dl = deadline_of(next);
+		dl = deadline_of(wake);
 		if (pthread_cond_timedwait(&s->wake, &s->lock, &dl) == 0)
 			continue;	/* woken: look at the flags again */
 		if (s->stopping || s->paused)
 			continue;
 		now = now_ns();
-		if (now < next)
+		if (now < wake)
 			continue;
+		/* The ticks of the nominal grid that have passed: more than
+		 * one when this tick came late. */
 		interval = s->interval;
-		requested = 1 + (uint64_t)((now - next) / interval);
+		requested = now < next ? 1 :
+		    1 + (uint64_t)((now - next) / interval);
 		next += (fp_time_t)requested * interval;
+		wake = jittered(s, next, interval);
 		pthread_mutex_unlock(&s->lock);
-		/* A late tick stands for the time since the last one, up to
-		 * a few intervals (a machine that stalled for seconds should
-		 * not pin them all on one stack). */
-		{
-			fp_time_t elapsed = now - last;
-
-			if (elapsed > 8 * interval)
-				elapsed = 8 * interval;
-			take_sample(s, elapsed, requested);
-		}
+		/* A sample stands for the time since the last one, up to a
+		 * few intervals (a machine that stalled for seconds should not
+		 * pin them all on one stack). */
+		elapsed = now - last;
+		if (elapsed > 8 * interval)
+			elapsed = 8 * interval;
+		take_sample(s, elapsed, requested);
 		last = now;
 		pthread_mutex_lock(&s->lock);
 	}
