@@ -209,8 +209,7 @@ launch(const struct run_options *ro)
 		rc = fp_profile_add_function(profile, ro->functions[i]);
 	/* A trace needs a timeline, recorded only when one is asked for. */
 	for (i = 0; rc == FP_OK && i < ro->noutputs; i++) {
-		if (strcmp(ro->outputs[i].format, "trace") == 0 &&
-		    ro->sample_interval == 0)
+		if (strcmp(ro->outputs[i].format, "trace") == 0)
 			rc = fp__profile_record_timeline(profile, ro->trace_min);
 	}
 	if (rc == FP_OK && !ro->paused)

@@ -240,6 +240,7 @@ start_sampler(fp_profile_t *p, int paused)
 	o.cpu = p->opts.timer == FP_TIMER_CPU;
 	o.asyncio = 1;
 	o.paused = paused;
+	o.timeline = p->acct.timeline != NULL;
 	o.specs = (const char *const *)p->filter.specs;
 	o.nspecs = p->filter.count;
 	o.meta = &meta;

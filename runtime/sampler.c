@@ -282,7 +282,8 @@ waiting_task_stack(fp__sampler_t *s, const fp__rthread_t *t)
  * elapsed ns of wall time. Returns 0, or -1 when nothing could be read
  * (sets s->gone when the process has ended). */
 static int
-take_sample(fp__sampler_t *s, fp_time_t elapsed, uint64_t requested)
+take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
+    uint64_t requested)
 {
 	size_t n = 0, i;
 	int rc;
@@ -297,6 +298,7 @@ take_sample(fp__sampler_t *s, fp_time_t elapsed, uint64_t requested)
 	s->ticks++;
 	pthread_mutex_lock(&s->lock);
 	fp__samples_tick(s->samples, requested, rc == 0);
+	fp__samples_at(s->samples, now);
 	pthread_mutex_unlock(&s->lock);
 	if (rc != 0)
 		return -1;
@@ -409,7 +411,7 @@ sampler_main(void *arg)
 		elapsed = now - last;
 		if (elapsed > 8 * interval)
 			elapsed = 8 * interval;
-		take_sample(s, elapsed, requested);
+		take_sample(s, now, elapsed, requested);
 		last = now;
 		pthread_mutex_lock(&s->lock);
 	}
@@ -468,6 +470,8 @@ fp__sampler_start(const fp__sampler_opts_t *o, fp__sampler_t **out)
 	if (s->threads == NULL || s->samples == NULL || s->reader == NULL ||
 	    fp__samples_set_specs(s->samples, o->specs, o->nspecs) != FP_OK)
 		goto nomem;
+	if (o->timeline)
+		fp__samples_record_timeline(s->samples);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

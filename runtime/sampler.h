@@ -39,6 +39,7 @@ typedef struct fp__sampler_opts {
 	int asyncio;		/* 1: charge idle event loops to waiting tasks
 				 * (this process only: needs the GIL once) */
 	int paused;		/* 1: start without sampling (attach) */
+	int timeline;		/* 1: record a timeline (trace format) */
 	const char *const *specs; /* -F specs (copied), or NULL */
 	size_t nspecs;
 	const fp__meta_t *meta;	/* copied; mode, interval, duration and the

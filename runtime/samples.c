@@ -8,6 +8,11 @@
  * gains them in own time too. Functions are looked up through a small
  * cache keyed by the reader's fp__rcode_t record, so the strings are
  * compared only the first time a record is seen.
+ *
+ * With a timeline (for the trace format), each thread keeps the path of
+ * its previous sample open: a function stays on the timeline from the
+ * sample that first shows it on a path to the first one that does not,
+ * so consecutive samples of the same code become one span per frame.
  */
 #include "config.h"
 
@@ -18,6 +23,11 @@
 
 #include "filter.h"
 #include "samples.h"
+#include "timeline.h"
+
+/* The most events a sampled timeline keeps (24 bytes each); more are
+ * counted as dropped. */
+#define TIMELINE_MAX ((size_t)5 * 1000 * 1000)
 
 /* What the collection knows of one fp__rcode_t record it has met. */
 typedef struct func_slot {
@@ -31,14 +41,27 @@ typedef struct func_slot {
 	uint8_t selected;
 } func_slot_t;
 
+/* The spans a thread has open on the timeline: its last sample's path. */
+typedef struct thread_line {
+	uint32_t *nodes;		/* root first */
+	fp_time_t *since;
+	size_t n, cap;
+} thread_line_t;
+
 struct fp__samples {
 	fp__pdata_t *d;
+	int timeline;			/* record events for the trace format */
+	fp_time_t now, t0;		/* this tick's time, the first's */
+	thread_line_t *lines;		/* by pdata thread index */
+	size_t nlines;
+	size_t events_cap;
 	func_slot_t *slots;		/* open addressing, by code pointer */
 	size_t nslots, used;
 	char **specs;
 	size_t nspecs;
 	uint32_t generation;		/* bumped when the specs change */
 	uint32_t path[FP__STACK_MAX];	/* scratch: one sample's functions */
+	uint32_t path_nodes[FP__STACK_MAX];	/* and their nodes */
 };
 
 /* Returns the hash slot index of a record pointer. */
@@ -204,6 +227,91 @@ thread_for(fp__samples_t *s, uint64_t ident, int64_t native_id)
 	    (uint64_t)s->d->meta.pid);
 }
 
+/* Appends one finished span to the timeline (or counts it dropped). */
+static void
+emit(fp__samples_t *s, uint32_t node, fp_time_t start, fp_time_t end)
+{
+	fp__pdata_t *d = s->d;
+
+	if (d->nevents == s->events_cap) {
+		size_t cap = s->events_cap ? s->events_cap * 2 : 4096;
+		fp__pevent_t *ne;
+
+		if (d->nevents >= TIMELINE_MAX ||
+		    (ne = realloc(d->events, cap * sizeof *ne)) == NULL) {
+			d->events_dropped++;
+			return;
+		}
+		d->events = ne;
+		s->events_cap = cap;
+	}
+	d->events[d->nevents].node = node;
+	d->events[d->nevents].kind = FP__EVENT_RUN;
+	d->events[d->nevents].start = start - s->t0;
+	d->events[d->nevents].end = end - s->t0;
+	d->nevents++;
+}
+
+/* Moves thread t's open spans to a new path (root first, n nodes) at
+ * s->now: what the two paths share stays open, the rest of the old one
+ * ends, the rest of the new one starts. 0 or -1 on ENOMEM. */
+static int
+timeline_step(fp__samples_t *s, uint32_t t, const uint32_t *nodes, size_t n)
+{
+	thread_line_t *l;
+	size_t keep = 0, i;
+
+	if (t >= s->nlines) {
+		thread_line_t *nl = realloc(s->lines, (t + 1) * sizeof *nl);
+
+		if (nl == NULL)
+			return -1;
+		memset(nl + s->nlines, 0, (t + 1 - s->nlines) * sizeof *nl);
+		s->lines = nl;
+		s->nlines = t + 1;
+	}
+	l = &s->lines[t];
+	while (keep < l->n && keep < n && l->nodes[keep] == nodes[keep])
+		keep++;
+	for (i = l->n; i > keep; i--)
+		emit(s, l->nodes[i - 1], l->since[i - 1], s->now);
+	if (n > l->cap) {
+		uint32_t *nn = realloc(l->nodes, n * sizeof *nn);
+		fp_time_t *ns;
+
+		if (nn == NULL)
+			return -1;
+		l->nodes = nn;
+		if ((ns = realloc(l->since, n * sizeof *ns)) == NULL)
+			return -1;
+		l->since = ns;
+		l->cap = n;
+	}
+	for (i = keep; i < n; i++) {
+		l->nodes[i] = nodes[i];
+		l->since[i] = s->now;
+	}
+	l->n = n;
+	return 0;
+}
+
+/* Records a timeline from now on. */
+void
+fp__samples_record_timeline(fp__samples_t *s)
+{
+	s->timeline = 1;
+	s->d->has_timeline = 1;
+}
+
+/* Sets the time of the samples that follow. */
+void
+fp__samples_at(fp__samples_t *s, fp_time_t now)
+{
+	if (s->t0 == 0)
+		s->t0 = now;
+	s->now = now;
+}
+
 /* Adds one sample of a thread. */
 int
 fp__samples_add(fp__samples_t *s, uint64_t ident, int64_t native_id,
@@ -250,7 +358,10 @@ fp__samples_add(fp__samples_t *s, uint64_t ident, int64_t native_id,
 			pn->stats.own_samples++;
 			pn->stats.own += weight;
 		}
+		s->path_nodes[i] = node;
 	}
+	if (s->timeline && timeline_step(s, t, s->path_nodes, n) != 0)
+		return FP_ERR_NOMEM;
 	return FP_OK;
 }
 
@@ -306,6 +417,62 @@ spec_has_data(const fp__pdata_t *d, const char *spec)
 	return 0;
 }
 
+/* Gives the copy dst (merged from s->d) the timeline of s: the events so
+ * far and the spans still open, ended now, with node indices mapped to
+ * dst's. 0 or -1 on ENOMEM. */
+static int
+copy_timeline(fp__pdata_t *dst, const fp__samples_t *s)
+{
+	const fp__pdata_t *src = s->d;
+	uint32_t *map = malloc((src->nnodes + 1) * sizeof *map);
+	size_t i, j, open = 0, k = 0;
+
+	if (map == NULL)
+		return -1;
+	/* Merging added the threads in order, then the nodes path by path:
+	 * looking each source node up again in dst gives its new index. */
+	for (i = 0; i < src->nnodes; i++) {
+		const fp__pnode_t *n = &src->nodes[i];
+		const fp__pfunc_t *f;
+
+		if (n->parent == FP__NONE) {
+			map[i] = dst->threads[n->thread].root;
+			continue;
+		}
+		f = &src->funcs[n->func];
+		map[i] = fp__pdata_add_node(dst, map[n->parent],
+		    fp__pdata_add_func(dst, f->file, f->line, f->name, f->module),
+		    NULL);
+		if (map[i] == FP__NONE)
+			goto fail;
+	}
+	for (i = 0; i < s->nlines; i++)
+		open += s->lines[i].n;
+	dst->events = malloc((src->nevents + open + 1) * sizeof *dst->events);
+	if (dst->events == NULL)
+		goto fail;
+	for (i = 0; i < src->nevents; i++) {
+		dst->events[k] = src->events[i];
+		dst->events[k++].node = map[src->events[i].node];
+	}
+	for (i = 0; i < s->nlines; i++) {
+		for (j = 0; j < s->lines[i].n; j++) {
+			dst->events[k].node = map[s->lines[i].nodes[j]];
+			dst->events[k].kind = FP__EVENT_RUN;
+			dst->events[k].start = s->lines[i].since[j] - s->t0;
+			dst->events[k++].end = s->now - s->t0;
+		}
+	}
+	dst->nevents = k;
+	dst->events_dropped = src->events_dropped;
+	dst->has_timeline = 1;
+	free(map);
+	return 0;
+fail:
+	free(map);
+	return -1;
+}
+
 /* Returns a copy of the figures so far. */
 fp__pdata_t *
 fp__samples_pdata(const fp__samples_t *s, fp_time_t duration)
@@ -320,6 +487,8 @@ fp__samples_pdata(const fp__samples_t *s, fp_time_t duration)
 	if ((copy = fp__pdata_new(&meta)) == NULL)
 		return NULL;
 	if (fp__pdata_merge(copy, s->d) != FP_OK)
+		goto fail;
+	if (s->timeline && copy_timeline(copy, s) != 0)
 		goto fail;
 	copy->meta.mode = "sample";
 	copy->meta.duration = duration;
@@ -345,6 +514,21 @@ fail:
 	return NULL;
 }
 
+/* Frees the open spans of every thread. */
+static void
+free_lines(fp__samples_t *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlines; i++) {
+		free(s->lines[i].nodes);
+		free(s->lines[i].since);
+	}
+	free(s->lines);
+	s->lines = NULL;
+	s->nlines = 0;
+}
+
 /* Forgets every sample and count. */
 void
 fp__samples_clear(fp__samples_t *s)
@@ -361,6 +545,11 @@ fp__samples_clear(fp__samples_t *s)
 	free(s->slots);
 	s->slots = NULL;
 	s->nslots = s->used = 0;
+	free_lines(s);
+	s->events_cap = 0;
+	s->t0 = 0;
+	if (s->timeline)
+		fresh->has_timeline = 1;
 }
 
 /* Releases a collection. */
@@ -371,6 +560,7 @@ fp__samples_free(fp__samples_t *s)
 		return;
 	fp__pdata_free(s->d);
 	free(s->slots);
+	free_lines(s);
 	free_specs(s);
 	free(s);
 }

@@ -52,6 +52,14 @@ int fp__samples_add(fp__samples_t *s, uint64_t ident, int64_t native_id,
 /* Records a new sampling interval (ns) in the metadata. */
 void fp__samples_set_interval(fp__samples_t *s, fp_time_t interval);
 
+/* Records a timeline of the samples from now on, for the trace format:
+ * each function's spans on each thread, from the first sample that shows
+ * it on a path to the first that does not (see fp__samples_at). */
+void fp__samples_record_timeline(fp__samples_t *s);
+
+/* Sets the time (monotonic ns) of the samples added next. */
+void fp__samples_at(fp__samples_t *s, fp_time_t now);
+
 /* Names a thread (by ident) for the outputs; FP_OK or FP_ERR_NOMEM. */
 int fp__samples_name_thread(fp__samples_t *s, uint64_t ident,
     const char *name);
