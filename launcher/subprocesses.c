@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "command.h"
 #include "formats.h"
 #include "fprof-read.h"
@@ -112,7 +113,8 @@ put_field(char **out, size_t *len, const char *key, const char *value)
 }
 
 /* Returns the settings children get, as FULLPROF_CHILD's value:
- * "1;name=...;timer=...;builtins=0|1;function=..." (new string), or NULL. */
+ * "1;name=...;timer=...;builtins=0|1;sample=NS;function=..." (new
+ * string; sample only in statistical mode), or NULL. */
 static char *
 encode_settings(const struct run_options *ro)
 {
@@ -126,6 +128,13 @@ encode_settings(const struct run_options *ro)
 	    ro->timer : 0]) != 0 ||
 	    put_field(&s, &len, "builtins", ro->builtins ? "1" : "0") != 0)
 		goto fail;
+	if (ro->sample_interval != 0) {
+		char ns[32];
+
+		snprintf(ns, sizeof ns, "%lld", (long long)ro->sample_interval);
+		if (put_field(&s, &len, "sample", ns) != 0)
+			goto fail;
+	}
 	for (i = 0; i < ro->nfunctions; i++) {
 		if (put_field(&s, &len, "function", ro->functions[i]) != 0)
 			goto fail;
@@ -209,6 +218,14 @@ decode_settings(const char *value, struct run_options *ro)
 				ro->timer = FP_TIMER_WALL;
 		} else if (strcmp(field, "builtins") == 0) {
 			ro->builtins = strcmp(eq + 1, "1") == 0;
+		} else if (strcmp(field, "sample") == 0) {
+			char *end;
+			long long ns = strtoll(eq + 1, &end, 10);
+
+			if (*end != '\0' || ns < FP__SAMPLE_MIN_NS ||
+			    ns > FP__SAMPLE_MAX_NS)
+				goto out;
+			ro->sample_interval = ns;
 		} else if (strcmp(field, "function") == 0) {
 			char **nf = realloc(ro->functions,
 			    ((size_t)ro->nfunctions + 1) * sizeof *nf);
