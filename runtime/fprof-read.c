@@ -26,7 +26,8 @@
 #define MAX_DEPTH 32		/* nesting of an unknown meta value */
 
 /* The sums that merging adds up, by column. */
-enum { SUM_CALLS, SUM_OWN, SUM_TOTAL, SUM_SUSPENDED, SUM_SUM, NSUMS };
+enum { SUM_CALLS, SUM_OWN, SUM_TOTAL, SUM_SUSPENDED, SUM_SUM, SUM_SAMPLES,
+    SUM_OWN_SAMPLES, NSUMS };
 
 typedef struct reader {
 	const char *p, *eol;	/* the unread part of the current line */
@@ -591,6 +592,26 @@ meta_number(reader_t *r, const char *key, uint64_t max, int64_t *v)
 	return 0;
 }
 
+/* Reads a JSON whole number from 0 to FP__FPROF_LIMIT for a meta key into
+ * *v; returns 0 or an error. */
+static int
+meta_count(reader_t *r, const char *key, uint64_t *v)
+{
+	if (scan_u64(r, v) != 0 || *v > FP__FPROF_LIMIT || (r->p < r->eol &&
+	    (*r->p == '.' || *r->p == 'e' || *r->p == 'E')))
+		return fail(r, "meta: %s is not a whole number from 0 to %llu",
+		    key, (unsigned long long)FP__FPROF_LIMIT);
+	return 0;
+}
+
+/* Returns non-zero when the profile being read is a statistical one. */
+static int
+sampled(const reader_t *r)
+{
+	return r->d->meta.mode != NULL &&
+	    strcmp(r->d->meta.mode, "sample") == 0;
+}
+
 /* Reads the value of one meta key into the profile's meta record. */
 static int
 meta_value(reader_t *r, const char *key)
@@ -627,6 +648,17 @@ meta_value(reader_t *r, const char *key)
 			m->started_unix_ns = v;
 		return rc;
 	}
+	if (strcmp(key, "interval_ns") == 0) {
+		if ((rc = meta_count(r, key, &u)) == 0)
+			m->interval = (fp_time_t)u;
+		return rc;
+	}
+	if (strcmp(key, "samples_requested") == 0)
+		return meta_count(r, key, &m->samples_requested);
+	if (strcmp(key, "samples_taken") == 0)
+		return meta_count(r, key, &m->samples_taken);
+	if (strcmp(key, "samples_dropped") == 0)
+		return meta_count(r, key, &m->samples_dropped);
 	if (strcmp(key, "lost_calls") == 0) {
 		if (scan_u64(r, &u) != 0 || (r->p < r->eol && (*r->p == '.' ||
 		    *r->p == 'e' || *r->p == 'E')))
@@ -641,6 +673,7 @@ meta_value(reader_t *r, const char *key)
 /* The meta keys this fullprof reads, each allowed once. */
 static const char *const meta_keys[] = { "fullprof", "mode", "timer",
     "python", "pid", "argv", "duration_ns", "started_unix_ns", "lost_calls",
+    "interval_ns", "samples_requested", "samples_taken", "samples_dropped",
     NULL };
 
 /* Reads the meta record: "meta" and a JSON object on one line. Unknown
@@ -708,6 +741,11 @@ done:
 		return fail(r, "meta: unexpected text after the object");
 	if (r->d->meta.mode == NULL)
 		return fail(r, "meta: no mode");
+	if (!sampled(r) && (r->d->meta.interval != 0 ||
+	    r->d->meta.samples_requested != 0 ||
+	    r->d->meta.samples_taken != 0 || r->d->meta.samples_dropped != 0))
+		return fail(r, "meta: sample counts or an interval in a %s "
+		    "profile", r->d->meta.mode);
 	return 0;
 out:
 	free(key);
@@ -814,7 +852,9 @@ field_min(reader_t *r, int64_t *v)
 	return 0;
 }
 
-/* Reads "node INDEX PARENT FUNC CALLS OWN TOTAL SUSPENDED SUM MIN MAX". */
+/* Reads "node INDEX PARENT FUNC CALLS OWN TOTAL SUSPENDED SUM MIN MAX",
+ * followed in sample mode (only) by "SAMPLES OWN_SAMPLES"; a sampled node
+ * without them, as written before sampling existed, has no samples. */
 static int
 read_node(reader_t *r)
 {
@@ -836,8 +876,13 @@ read_node(reader_t *r)
 	    &s.suspended)) != 0 ||
 	    (rc = field_i64(r, "sum", FP__FPROF_LIMIT, &s.sum)) != 0 ||
 	    (rc = field_min(r, &s.min)) != 0 ||
-	    (rc = field_i64(r, "max", FP__FPROF_LIMIT, &s.max)) != 0 ||
-	    (rc = record_ends(r)) != 0)
+	    (rc = field_i64(r, "max", FP__FPROF_LIMIT, &s.max)) != 0)
+		return rc;
+	if (sampled(r) && r->p != r->eol && ((rc = field_u64(r, "samples",
+	    FP__FPROF_LIMIT, &s.samples)) != 0 || (rc = field_u64(r,
+	    "own samples", FP__FPROF_LIMIT, &s.own_samples)) != 0))
+		return rc;
+	if ((rc = record_ends(r)) != 0)
 		return rc;
 	if (index != d->nnodes)
 		return fail(r, "node %llu is out of order (expected node %zu)",
@@ -852,7 +897,9 @@ read_node(reader_t *r)
 	    add_sum(&r->sums[SUM_OWN], s.own) != 0 ||
 	    add_sum(&r->sums[SUM_TOTAL], s.total) != 0 ||
 	    add_sum(&r->sums[SUM_SUSPENDED], s.suspended) != 0 ||
-	    add_sum(&r->sums[SUM_SUM], s.sum) != 0)
+	    add_sum(&r->sums[SUM_SUM], s.sum) != 0 ||
+	    add_sum(&r->sums[SUM_SAMPLES], (int64_t)s.samples) != 0 ||
+	    add_sum(&r->sums[SUM_OWN_SAMPLES], (int64_t)s.own_samples) != 0)
 		return fail(r, "node %llu: the figures add up to more than "
 		    "%llu", (unsigned long long)index,
 		    (unsigned long long)FP__FPROF_LIMIT);
@@ -1160,6 +1207,11 @@ fp__fprof_magnitude(const fp__pdata_t *d)
 		add_saturating(&sums[SUM_TOTAL], s->total);
 		add_saturating(&sums[SUM_SUSPENDED], s->suspended);
 		add_saturating(&sums[SUM_SUM], s->sum);
+		sums[SUM_SAMPLES] = sums[SUM_SAMPLES] > UINT64_MAX - s->samples ?
+		    UINT64_MAX : sums[SUM_SAMPLES] + s->samples;
+		sums[SUM_OWN_SAMPLES] = sums[SUM_OWN_SAMPLES] > UINT64_MAX -
+		    s->own_samples ? UINT64_MAX : sums[SUM_OWN_SAMPLES] +
+		    s->own_samples;
 	}
 	add_saturating(&sums[NSUMS], d->meta.duration);
 	for (k = 0; k <= NSUMS; k++)

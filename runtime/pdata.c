@@ -496,6 +496,13 @@ same_thread(fp__pdata_t *dst, const fp__pthread_t *t)
 	return fp__pdata_add_thread(dst, t->ident, t->native_id, t->name, t->pid);
 }
 
+/* Adds n to the count *c, stopping at UINT64_MAX. */
+static void
+add_count(uint64_t *c, uint64_t n)
+{
+	*c = *c > UINT64_MAX - n ? UINT64_MAX : *c + n;
+}
+
 /* Adds everything in src to dst. */
 int
 fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src)
@@ -553,6 +560,13 @@ fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src)
 	}
 	dst->meta.duration += src->meta.duration;
 	dst->meta.lost += src->meta.lost;
+	/* Sample counts add up (saturating: a merge never wraps them);
+	 * profiles sampled at different intervals have none in common. */
+	add_count(&dst->meta.samples_requested, src->meta.samples_requested);
+	add_count(&dst->meta.samples_taken, src->meta.samples_taken);
+	add_count(&dst->meta.samples_dropped, src->meta.samples_dropped);
+	if (dst->meta.interval != src->meta.interval)
+		dst->meta.interval = 0;
 	rc = FP_OK;
 out:
 	free(fmap);

@@ -13,6 +13,13 @@
  * of that thread, so every real function has a caller and its inclusive
  * figure is right in callgrind_annotate too.
  *
+ * A statistical profile has two events, ns (the estimated time) and
+ * samples: a function's self cost is its estimated own time and the
+ * samples with it at the top; a call line's count (calls=) is the samples
+ * with that edge on the stack, and its cost the callee's estimated total
+ * and those samples, so the inclusive figures are the estimated totals and
+ * the samples with the function on the stack.
+ *
  * Names are compressed ("fl=(3) /src/app.py" once, "fl=(3)" after); two
  * functions of the same name in one file are told apart as "name:LINE".
  */
@@ -39,6 +46,7 @@ typedef struct cfunc {
 	uint8_t named;		/* its "(id) name" has been written */
 	uint8_t present;	/* some node or edge names it */
 	fp_time_t self;
+	uint64_t self_samples;	/* statistical profiles only */
 } cfunc_t;
 
 typedef struct writer {
@@ -46,6 +54,7 @@ typedef struct writer {
 	cfunc_t *funcs;
 	size_t nfuncs;		/* real and thread root functions */
 	uint8_t *file_named;	/* by file id */
+	int sampled;		/* a statistical profile: two events */
 } writer_t;
 
 /* Orders functions (pointers to them) by file, name and line. */
@@ -242,10 +251,12 @@ number_files(writer_t *w)
 	return w->file_named == NULL ? -1 : 0;
 }
 
-/* Appends the header: format version, creator, command, the one event and
- * the summary (the sum of every self cost). */
+/* Appends the header: format version, creator, command, the events and
+ * the summary (the sum of every self cost: ns, and samples when
+ * sampled). */
 static void
-put_header(fp__buf_t *out, const fp__pdata_t *d, fp_time_t summary)
+put_header(fp__buf_t *out, const fp__pdata_t *d, fp_time_t summary,
+    uint64_t summary_samples, int sampled)
 {
 	const fp__meta_t *m = &d->meta;
 	int a;
@@ -261,6 +272,18 @@ put_header(fp__buf_t *out, const fp__pdata_t *d, fp_time_t summary)
 	put_name(out, m->timer ? m->timer : "wall");
 	fp__buf_puts(out, "\ndesc: Mode: ");
 	put_name(out, m->mode ? m->mode : "trace");
+	if (sampled) {
+		fp__buf_printf(out, "\ndesc: Interval: %lld ns\ndesc: Samples: "
+		    "%llu requested, %llu taken, %llu dropped\npositions: line\n"
+		    "event: ns : Estimated time (nanoseconds)\n"
+		    "event: samples : Samples\nevents: ns samples\n"
+		    "summary: %lld %llu\n", (long long)m->interval,
+		    (unsigned long long)m->samples_requested,
+		    (unsigned long long)m->samples_taken,
+		    (unsigned long long)m->samples_dropped, (long long)summary,
+		    (unsigned long long)summary_samples);
+		return;
+	}
 	fp__buf_printf(out, "\npositions: line\n"
 	    "event: ns : Time (nanoseconds)\nevents: ns\nsummary: %lld\n",
 	    (long long)summary);
@@ -277,16 +300,22 @@ put_function(writer_t *w, const fp__pdata_t *d, uint32_t f, const edge_t *e,
 	fp__buf_puts(w->out, "\n");
 	put_file(w, "fl", f);
 	put_func(w, "fn", f);
-	fp__buf_printf(w->out, "%d %lld\n", c->line, (long long)c->self);
+	fp__buf_printf(w->out, "%d %lld", c->line, (long long)c->self);
+	if (w->sampled)
+		fp__buf_printf(w->out, " %llu", (unsigned long long)c->self_samples);
+	fp__buf_puts(w->out, "\n");
 	while (e < end) {
 		uint32_t callee = e->callee;
-		uint64_t calls = 0;
+		uint64_t calls = 0, samples = 0;
 		fp_time_t cost = 0;
 
 		for (; e < end && e->callee == callee; e++) {
 			calls += d->nodes[e->node].stats.calls;
+			samples += d->nodes[e->node].stats.samples;
 			cost += d->nodes[e->node].stats.total;
 		}
+		if (w->sampled)
+			calls = samples;
 		if (calls == 0 && cost == 0)
 			continue;
 		/* A call line with a count of 0 is read as self cost:
@@ -296,9 +325,12 @@ put_function(writer_t *w, const fp__pdata_t *d, uint32_t f, const edge_t *e,
 			calls = 1;
 		put_file(w, "cfl", callee);
 		put_func(w, "cfn", callee);
-		fp__buf_printf(w->out, "calls=%llu %d\n%d %lld\n",
+		fp__buf_printf(w->out, "calls=%llu %d\n%d %lld",
 		    (unsigned long long)calls, w->funcs[callee].line, c->line,
 		    (long long)cost);
+		if (w->sampled)
+			fp__buf_printf(w->out, " %llu", (unsigned long long)samples);
+		fp__buf_puts(w->out, "\n");
 	}
 }
 
@@ -315,11 +347,13 @@ fp__render_callgrind(fp__buf_t *out, const fp__pdata_t *d,
 	const edge_t *e, *end;
 	size_t nedges = 0, i;
 	fp_time_t summary = 0;
+	uint64_t summary_samples = 0;
 	int rc = FP_ERR_NOMEM;
 
 	(void)o;
 	memset(&w, 0, sizeof w);
 	w.out = out;
+	w.sampled = fp__meta_sampled(&d->meta);
 	w.funcs = calloc(d->nfuncs + d->nthreads + 1, sizeof *w.funcs);
 	labels = calloc(d->nthreads + 1, sizeof *labels);
 	thread_root = calloc(d->nthreads + 1, sizeof *thread_root);
@@ -338,7 +372,9 @@ fp__render_callgrind(fp__buf_t *out, const fp__pdata_t *d,
 			continue;
 		w.funcs[n->func].present = 1;
 		w.funcs[n->func].self += n->stats.own;
+		w.funcs[n->func].self_samples += n->stats.own_samples;
 		summary += n->stats.own;
+		summary_samples += n->stats.own_samples;
 		p = &d->nodes[n->parent];
 		edges[nedges].caller = p->func != FP__NONE ? p->func :
 		    thread_root[p->thread];
@@ -348,7 +384,7 @@ fp__render_callgrind(fp__buf_t *out, const fp__pdata_t *d,
 		nedges++;
 	}
 	qsort(edges, nedges, sizeof *edges, edge_cmp);
-	put_header(out, d, summary);
+	put_header(out, d, summary, summary_samples, w.sampled);
 	/* The thread roots first, then the functions in the order they were
 	 * first seen. */
 	e = edges;

@@ -2,7 +2,9 @@
  * report-collapsed.c: the collapsed (folded) stacks format that Brendan
  * Gregg's flamegraph.pl, speedscope and inferno read: one line per call
  * path, its frames from the outermost joined by ';', a space, and the own
- * time of that path in whole microseconds.
+ * time of that path in whole microseconds; for a statistical profile, the
+ * number of samples with that path at the top (what flamegraph.pl expects
+ * from a sampler), written as they are.
  *
  * A Python function's frame is "name (file:line)", a C function's its
  * cProfile name alone ("<built-in method time.sleep>"). Frames never hold
@@ -83,14 +85,26 @@ typedef struct folder {
 	uint32_t *depth;	/* by node: 0 for a thread root */
 	uint32_t *anchor;	/* by node deeper than KEEP: its ancestor at
 				 * depth KEEP, the last outer frame kept */
+	int sampled;		/* a statistical profile: count samples */
 } folder_t;
 
 /* One line to write: a node, standing for every node whose elided line
- * reads the same, and their own time. */
+ * reads the same, and their own time (or own samples). */
 typedef struct line {
 	uint32_t node;
 	fp_time_t ns;
 } line_t;
+
+/* Returns what a node's line counts: its own time, or its own samples in
+ * a statistical profile. */
+static int64_t
+weight(const folder_t *fo, const fp__pnode_t *n)
+{
+	if (fo->sampled)
+		return n->stats.own_samples > INT64_MAX ? INT64_MAX :
+		    (int64_t)n->stats.own_samples;
+	return n->stats.own;
+}
 
 /* Returns the hash of a deep node's elided line: its anchor and the
  * functions of its last KEEP frames. */
@@ -172,11 +186,11 @@ collect_lines(folder_t *fo, line_t *lines, size_t *count)
 		depth = fo->depth[i] = fo->depth[n->parent] + 1;
 		fo->anchor[i] = depth == KEEP ? (uint32_t)i :
 		    depth > KEEP ? fo->anchor[n->parent] : FP__NONE;
-		if (n->stats.own <= 0)
+		if (weight(fo, n) <= 0)
 			continue;
 		if (depth <= 2 * KEEP) {
 			lines[nlines].node = (uint32_t)i;
-			lines[nlines++].ns = n->stats.own;
+			lines[nlines++].ns = weight(fo, n);
 			continue;
 		}
 		if (slots == NULL) {
@@ -193,7 +207,7 @@ collect_lines(folder_t *fo, line_t *lines, size_t *count)
 			lines[nlines].node = (uint32_t)i;
 			lines[nlines++].ns = 0;
 		}
-		lines[slots[j]].ns += n->stats.own;
+		lines[slots[j]].ns += weight(fo, n);
 	}
 	free(slots);
 	*count = nlines;
@@ -216,6 +230,7 @@ fp__render_collapsed(fp__buf_t *out, const fp__pdata_t *d,
 	(void)o;
 	memset(&fo, 0, sizeof fo);
 	fo.d = d;
+	fo.sampled = fp__meta_sampled(&d->meta);
 	fp__buf_init(&fo.frames);
 	fo.frame = malloc((d->nfuncs + 1) * sizeof *fo.frame);
 	fo.depth = malloc((d->nnodes + 1) * sizeof *fo.depth);
@@ -247,8 +262,12 @@ fp__render_collapsed(fp__buf_t *out, const fp__pdata_t *d,
 		uint32_t n = lines[i].node, depth = fo.depth[n];
 		int64_t us;
 
-		us = round_us(running + lines[i].ns) - round_us(running);
-		running += lines[i].ns;
+		if (fo.sampled) {
+			us = lines[i].ns;
+		} else {
+			us = round_us(running + lines[i].ns) - round_us(running);
+			running += lines[i].ns;
+		}
 		if (us == 0)
 			continue;
 		if (with_thread) {

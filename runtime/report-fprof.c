@@ -15,13 +15,16 @@
  *   func INDEX LINE FILE NAME MODULE
  *   thread INDEX ROOT IDENT NATIVE_ID PID NAME
  *   node INDEX PARENT FUNC CALLS OWN TOTAL SUSPENDED SUM MIN MAX
+ *       [SAMPLES OWN_SAMPLES]
  *   nodata SPEC
  *   end NODES
  *
  * The header names the format version; a reader refuses other versions.
  * meta is a JSON object on one line: fullprof (the writer's version),
  * mode ("trace" or "sample"), timer ("wall", "cpu", "process", "custom" or
- * null), python, pid, argv, duration_ns, started_unix_ns and lost_calls;
+ * null), python, pid, argv, duration_ns, started_unix_ns and lost_calls,
+ * and in sample mode only interval_ns (0 when merged profiles had
+ * different ones), samples_requested, samples_taken and samples_dropped;
  * readers skip keys they do not know. func INDEX counts from 0 in order:
  * LINE is its first line (0 for C functions, whose FILE is "~"), MODULE
  * is a string or null. thread and node share one sequence of node indices,
@@ -32,8 +35,14 @@
  * its figures in nanoseconds: CALLS activations ended, OWN, TOTAL
  * (inclusive, 0 on recursive paths), SUSPENDED (of total, at await or
  * yield), SUM (inclusive durations of every activation), MIN ("-" when
- * there is none) and MAX. Two nodes never have the same parent and
- * function. nodata names a requested function (-F) that matched nothing.
+ * there is none) and MAX. In sample mode, and only there, a node record
+ * ends with two more: SAMPLES (samples with the path on the stack, 0 on
+ * recursive paths) and OWN_SAMPLES (samples with the path at the top; a
+ * reader takes a node without either as one with no samples);
+ * OWN and TOTAL are then estimates, and CALLS, SUSPENDED, SUM and MAX are
+ * 0 and MIN "-". Files written before sampling existed have no such
+ * fields, nor the sample keys in meta. Two nodes never have the same
+ * parent and function. nodata names a requested function (-F) that matched nothing.
  * end repeats the number of nodes, roots included, so that a file cut
  * short is never taken for a whole one.
  */
@@ -70,8 +79,16 @@ put_meta(fp__buf_t *out, const fp__meta_t *m)
 		fp__buf_json_string(out, m->argv[i]);
 	}
 	fp__buf_printf(out, "], \"duration_ns\": %lld, \"started_unix_ns\": "
-	    "%lld, \"lost_calls\": %llu}\n", (long long)m->duration,
+	    "%lld, \"lost_calls\": %llu", (long long)m->duration,
 	    (long long)m->started_unix_ns, (unsigned long long)m->lost);
+	if (fp__meta_sampled(m))
+		fp__buf_printf(out, ", \"interval_ns\": %lld, "
+		    "\"samples_requested\": %llu, \"samples_taken\": %llu, "
+		    "\"samples_dropped\": %llu", (long long)m->interval,
+		    (unsigned long long)m->samples_requested,
+		    (unsigned long long)m->samples_taken,
+		    (unsigned long long)m->samples_dropped);
+	fp__buf_puts(out, "}\n");
 }
 
 /* Appends a thread record, which declares its root node. */
@@ -85,9 +102,9 @@ put_thread(fp__buf_t *out, const fp__pthread_t *t, size_t index)
 	fp__buf_puts(out, "\n");
 }
 
-/* Appends a node record. */
+/* Appends a node record; sampled adds the sample counts. */
 static void
-put_node(fp__buf_t *out, const fp__pnode_t *n, size_t index)
+put_node(fp__buf_t *out, const fp__pnode_t *n, size_t index, int sampled)
 {
 	const fp__stats_t *s = &n->stats;
 	char min[24];
@@ -97,10 +114,15 @@ put_node(fp__buf_t *out, const fp__pnode_t *n, size_t index)
 	else
 		snprintf(min, sizeof min, "%lld", (long long)s->min);
 	fp__buf_printf(out, "node %zu %lu %lu %llu %lld %lld %lld %lld %s "
-	    "%lld\n", index, (unsigned long)n->parent, (unsigned long)n->func,
+	    "%lld", index, (unsigned long)n->parent, (unsigned long)n->func,
 	    (unsigned long long)s->calls, (long long)s->own,
 	    (long long)s->total, (long long)s->suspended, (long long)s->sum,
 	    min, (long long)s->max);
+	if (sampled)
+		fp__buf_printf(out, " %llu %llu",
+		    (unsigned long long)s->samples,
+		    (unsigned long long)s->own_samples);
+	fp__buf_puts(out, "\n");
 }
 
 /* Renders profile data as a .fprof file; the render options do not
@@ -111,6 +133,7 @@ fp__render_fprof(fp__buf_t *out, const fp__pdata_t *d,
     const fp__render_opts_t *o)
 {
 	size_t i;
+	int sampled = fp__meta_sampled(&d->meta);
 
 	(void)o;
 	fp__buf_printf(out, "fullprof-profile %d\n", FP__FPROF_VERSION);
@@ -140,7 +163,7 @@ fp__render_fprof(fp__buf_t *out, const fp__pdata_t *d,
 		} else {
 			if (n->parent >= i || n->func >= d->nfuncs)
 				return FP_ERR_INVAL;
-			put_node(out, n, i);
+			put_node(out, n, i, sampled);
 		}
 	}
 	for (i = 0; i < d->nno_data; i++) {

@@ -16,6 +16,11 @@
  * and an edge's are the callee's figures on the nodes whose parent is the
  * caller, so a function's edges add up to its own figures less the calls
  * made at the top of a thread, which have no caller.
+ *
+ * A statistical profile has no calls: its sample counts take their place
+ * (nc and cc are both the samples with the function on the stack, which
+ * recursive paths do not repeat), and tt and ct are the estimated own and
+ * total seconds, so the tools sort and draw by them as usual.
  */
 #include "config.h"
 
@@ -168,11 +173,19 @@ edge_cmp(const void *pa, const void *pb)
 	return a->node < b->node ? -1 : a->node > b->node;
 }
 
+/* Returns the count pstats calls a node's calls: its samples in a
+ * statistical profile. */
+static uint64_t
+count_of(const fp__stats_t *s, int sampled)
+{
+	return sampled ? s->samples : s->calls;
+}
+
 /* Appends the callers dict of the edges [e, end) into one callee, summing
  * the edges of each caller. */
 static void
 put_callers(fp__buf_t *b, const fp__pdata_t *d, const edge_t *e,
-    const edge_t *end)
+    const edge_t *end, int sampled)
 {
 	put_byte(b, '{');
 	while (e < end) {
@@ -183,9 +196,9 @@ put_callers(fp__buf_t *b, const fp__pdata_t *d, const edge_t *e,
 		for (; e < end && e->caller == caller; e++) {
 			const fp__pnode_t *n = &d->nodes[e->node];
 
-			nc += n->stats.calls;
+			nc += count_of(&n->stats, sampled);
 			if (!n->recursive)
-				cc += n->stats.calls;
+				cc += count_of(&n->stats, sampled);
 			tt += n->stats.own;
 			ct += n->stats.total;
 		}
@@ -212,7 +225,7 @@ fp__render_pstats(fp__buf_t *out, const fp__pdata_t *d,
 	uint8_t *calls_out = NULL;
 	edge_t *edges = NULL, *e, *end;
 	size_t nedges = 0, i;
-	int rc = FP_ERR_NOMEM;
+	int rc = FP_ERR_NOMEM, sampled = fp__meta_sampled(&d->meta);
 
 	(void)o;
 	sums = calloc(d->nfuncs + 1, sizeof *sums);
@@ -230,7 +243,7 @@ fp__render_pstats(fp__buf_t *out, const fp__pdata_t *d,
 			continue;
 		fp__stats_merge(&sums[n->func], &n->stats);
 		if (!n->recursive)
-			primitive[n->func] += n->stats.calls;
+			primitive[n->func] += count_of(&n->stats, sampled);
 		caller = d->nodes[n->parent].func;
 		if (caller == FP__NONE)
 			continue;
@@ -254,16 +267,17 @@ fp__render_pstats(fp__buf_t *out, const fp__pdata_t *d,
 			;
 		/* As in the per-function rows, plus any function that called
 		 * one, so that every caller is a key too. */
-		if (s->calls == 0 && s->own == 0 && !calls_out[i])
+		if (s->calls == 0 && s->own == 0 && s->samples == 0 &&
+		    !calls_out[i])
 			continue;
 		put_func(out, &d->funcs[i]);
 		put_byte(out, ')');
 		put_byte(out, 5);
 		put_count(out, primitive[i]);
-		put_count(out, s->calls);
+		put_count(out, count_of(s, sampled));
 		put_seconds(out, s->own);
 		put_seconds(out, s->total);
-		put_callers(out, d, first, e);
+		put_callers(out, d, first, e, sampled);
 	}
 	put_byte(out, '0');
 	rc = out->nomem ? FP_ERR_NOMEM : FP_OK;

@@ -12,6 +12,14 @@
  * the file at two events per call path, where samples would repeat every
  * stack in full. speedscope's "left heavy" and "sandwich" views then give
  * the same figures as fullprof's table; "time order" is this layout.
+ *
+ * A statistical profile is what speedscope's "sampled" profiles are for:
+ * each thread's profile lists, for every call path with estimated own
+ * time, its stack (frame indices from the outermost) once, weighted by
+ * that estimate in nanoseconds, in the order the paths were first
+ * sampled. As the stacks are written whole, a profile whose stacks would
+ * hold more than MAX_SAMPLED_FRAMES frames in all falls back to the
+ * evented layout, which gives the same figures.
  */
 #include "config.h"
 
@@ -21,6 +29,8 @@
 #include <string.h>
 
 #include "formats.h"
+
+#define MAX_SAMPLED_FRAMES ((size_t)1 << 24)
 
 /* One step of the depth-first walk: open node, or close it at a time. */
 typedef struct step {
@@ -58,7 +68,8 @@ put_name(fp__buf_t *b, const fp__pdata_t *d)
 	int a;
 
 	fp__buf_init(&name);
-	fp__buf_puts(&name, "fullprof:");
+	fp__buf_puts(&name, fp__meta_sampled(&d->meta) ? "fullprof (sampled):" :
+	    "fullprof:");
 	for (a = 0; a < d->meta.argc; a++) {
 		fp__buf_puts(&name, " ");
 		fp__buf_puts(&name, d->meta.argv[a] ? d->meta.argv[a] : "");
@@ -119,6 +130,72 @@ put_events(fp__buf_t *b, const fp__pdata_t *d, uint32_t t, const int64_t *incl,
 	}
 }
 
+/* Appends the samples and weights of thread t: one stack per node of its
+ * with own time (its nodes are order[lo..hi), in node order), using path
+ * (room for the deepest stack) as scratch. */
+static void
+put_samples(fp__buf_t *b, const fp__pdata_t *d, const uint32_t *order,
+    size_t lo, size_t hi, uint32_t *path)
+{
+	size_t i, k, n = 0;
+
+	fp__buf_puts(b, "\n   \"samples\": [");
+	for (i = lo; i < hi; i++) {
+		uint32_t m = order[i], depth = 0;
+
+		if (d->nodes[m].stats.own <= 0)
+			continue;
+		for (; d->nodes[m].parent != FP__NONE; m = d->nodes[m].parent)
+			path[depth++] = d->nodes[m].func;
+		fp__buf_puts(b, n++ ? ",\n    [" : "\n    [");
+		for (k = depth; k > 0; k--)
+			fp__buf_printf(b, "%s%" PRIu32, k < depth ? ", " : "",
+			    path[k - 1]);
+		fp__buf_puts(b, "]");
+	}
+	fp__buf_puts(b, "],\n   \"weights\": [");
+	n = 0;
+	for (i = lo; i < hi; i++) {
+		const fp__stats_t *st = &d->nodes[order[i]].stats;
+
+		if (st->own <= 0)
+			continue;
+		fp__buf_printf(b, "%s%" PRId64, n++ ? ", " : "", st->own);
+	}
+	fp__buf_puts(b, "]");
+}
+
+/* Orders the nodes of d by thread, keeping node order within a thread:
+ * thread t's are order[tstart[t]..tstart[t + 1]). Returns the number of
+ * frames the stacks of the nodes with own time hold in all, and sets
+ * *deepest to the deepest such stack. */
+static size_t
+by_thread(const fp__pdata_t *d, uint32_t *order, size_t *tstart,
+    uint32_t *depth, size_t *deepest)
+{
+	size_t i, frames = 0, *fill = tstart + d->nthreads + 1;
+
+	*deepest = 0;
+	for (i = 0; i < d->nnodes; i++) {
+		uint32_t p = d->nodes[i].parent;
+
+		depth[i] = p == FP__NONE ? 0 : depth[p] + 1;
+		tstart[d->nodes[i].thread + 1]++;
+		if (d->nodes[i].stats.own > 0) {
+			frames += depth[i];
+			if (depth[i] > *deepest)
+				*deepest = depth[i];
+		}
+	}
+	for (i = 0; i < d->nthreads; i++) {
+		tstart[i + 1] += tstart[i];
+		fill[i] = tstart[i];
+	}
+	for (i = 0; i < d->nnodes; i++)
+		order[fill[d->nodes[i].thread]++] = (uint32_t)i;
+	return frames;
+}
+
 /* Renders profile data in speedscope's file format. */
 int
 fp__render_speedscope(fp__buf_t *out, const fp__pdata_t *d,
@@ -130,12 +207,26 @@ fp__render_speedscope(fp__buf_t *out, const fp__pdata_t *d,
 	uint32_t *kstart = calloc(n + 2, sizeof *kstart);
 	uint32_t *fill = calloc(n + 1, sizeof *fill);
 	step_t *stack = calloc(2 * n + 2, sizeof *stack);
-	int multi_pid = 0, rc = FP_ERR_NOMEM;
+	uint32_t *order = NULL, *path = NULL;
+	size_t *tstart = NULL, deepest = 0;
+	int multi_pid = 0, sampled = 0, rc = FP_ERR_NOMEM;
 
 	(void)o;
 	if (incl == NULL || kids == NULL || kstart == NULL || fill == NULL ||
 	    stack == NULL)
 		goto out;
+	if (fp__meta_sampled(&d->meta)) {
+		order = calloc(n + 1, sizeof *order);
+		tstart = calloc(2 * d->nthreads + 2, sizeof *tstart);
+		if (order == NULL || tstart == NULL)
+			goto out;
+		/* kids serves as scratch for the depths until it is filled. */
+		sampled = by_thread(d, order, tstart, kids, &deepest) <=
+		    MAX_SAMPLED_FRAMES;
+		memset(kids, 0, (n + 1) * sizeof *kids);
+		if (sampled && (path = calloc(deepest + 1, sizeof *path)) == NULL)
+			goto out;
+	}
 	/* Running time of each subtree: parents come before children, so
 	 * summing from the last node up completes a subtree before its
 	 * parent's is used. */
@@ -204,12 +295,17 @@ fp__render_speedscope(fp__buf_t *out, const fp__pdata_t *d,
 
 		if (r >= n || incl[r] <= 0)
 			continue;
-		fp__buf_puts(out, np++ ? ",\n  {\"type\": \"evented\", \"name\": " :
-		    "\n  {\"type\": \"evented\", \"name\": ");
+		fp__buf_printf(out, "%s\n  {\"type\": \"%s\", \"name\": ",
+		    np++ ? "," : "", sampled ? "sampled" : "evented");
 		put_thread_name(out, d, (uint32_t)t, multi_pid);
 		fp__buf_printf(out, ", \"unit\": \"nanoseconds\", "
-		    "\"startValue\": 0, \"endValue\": %" PRId64 ",\n"
-		    "   \"events\": [", incl[r]);
+		    "\"startValue\": 0, \"endValue\": %" PRId64 ",", incl[r]);
+		if (sampled) {
+			put_samples(out, d, order, tstart[t], tstart[t + 1], path);
+			fp__buf_puts(out, "}");
+			continue;
+		}
+		fp__buf_puts(out, "\n   \"events\": [");
 		put_events(out, d, (uint32_t)t, incl, kids, kstart, stack);
 		fp__buf_puts(out, "]}");
 	}
@@ -221,5 +317,8 @@ out:
 	free(kstart);
 	free(fill);
 	free(stack);
+	free(order);
+	free(tstart);
+	free(path);
 	return rc;
 }

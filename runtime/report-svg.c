@@ -27,6 +27,12 @@
  * which has a frame per caller path of every function, also leaves out
  * frames narrower than MIN_WIDTH. Each graph says how many it left out.
  *
+ * A statistical profile is drawn the same way from its estimates: widths
+ * are estimated running time, and a frame's details give its samples and
+ * each estimate with its standard error ("1.350s ± 0.040s"); the title
+ * and the subtitle say that the profile is sampled, at what interval, and
+ * how many samples were taken and dropped.
+ *
  * The file is plain SVG 1.1, drawn by any viewer; the script at its end
  * adds the interaction. Frames come in depth-first order, so the script
  * rebuilds the tree from the document order and the frames' levels, and
@@ -57,6 +63,8 @@ typedef struct svg {
 	const fp__render_opts_t *o;
 	double fw;		/* width of the frames' area, pixels */
 	int64_t *incl;		/* running time of each node's subtree */
+	uint64_t *isamp;	/* sampled: own samples of each subtree */
+	int sampled;		/* a statistical profile */
 	uint32_t *rank;		/* functions' places by name, file, line */
 	uint32_t *kids;		/* children of node n: kids[kstart[n]..] */
 	uint32_t *kstart;
@@ -230,6 +238,30 @@ put_share(fp__buf_t *b, int64_t ns, int64_t total)
 	    total > 0 ? 100.0 * (double)ns / (double)total : 0.0);
 }
 
+/* Appends an estimate of n samples, its standard error and its share of
+ * total: "1.350s ± 0.040s (12.34%)". */
+static void
+put_estimate(fp__buf_t *b, int64_t ns, uint64_t n, int64_t total)
+{
+	char est[64];
+
+	fp__format_estimate(ns, fp__sample_error(ns, n), est, sizeof est);
+	fp__buf_printf(b, "%s (%.2f%%)", est,
+	    total > 0 ? 100.0 * (double)ns / (double)total : 0.0);
+}
+
+/* Appends a figure of subtree or frame with n samples: as an estimate when
+ * the profile is sampled, else as a duration; both with the share. */
+static void
+put_figure(fp__buf_t *b, const svg_t *s, int64_t ns, uint64_t n,
+    int64_t total)
+{
+	if (s->sampled)
+		put_estimate(b, ns, n, total);
+	else
+		put_share(b, ns, total);
+}
+
 /* Appends where function f is defined, as the table shows it. */
 static void
 put_location(fp__buf_t *b, const svg_t *s, uint32_t f)
@@ -352,12 +384,14 @@ prepare(svg_t *s)
 	int rc = -1;
 
 	s->incl = calloc(n + 1, sizeof *s->incl);
+	s->isamp = calloc(n + 1, sizeof *s->isamp);
 	s->rank = calloc(d->nfuncs + 1, sizeof *s->rank);
 	s->kids = calloc(n + 1, sizeof *s->kids);
 	s->kstart = calloc(n + 2, sizeof *s->kstart);
 	order = calloc(d->nfuncs + 1, sizeof *order);
 	keys = calloc(n + 1, sizeof *keys);
-	if (s->incl == NULL || s->rank == NULL || s->kids == NULL ||
+	if (s->incl == NULL || s->isamp == NULL || s->rank == NULL ||
+	    s->kids == NULL ||
 	    s->kstart == NULL || order == NULL || keys == NULL)
 		goto out;
 	for (i = 0; i < d->nfuncs; i++)
@@ -367,13 +401,17 @@ prepare(svg_t *s)
 		s->rank[order[i] - d->funcs] = (uint32_t)i;
 	/* Parents come before children: summing from the last node up gives
 	 * every subtree before its parent's is used. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		s->incl[i] = d->nodes[i].stats.own > 0 ? d->nodes[i].stats.own : 0;
+		s->isamp[i] = d->nodes[i].stats.own_samples;
+	}
 	for (i = n; i-- > 0;) {
 		uint32_t p = d->nodes[i].parent;
 
-		if (p != FP__NONE && p < n)
+		if (p != FP__NONE && p < n) {
 			s->incl[p] += s->incl[i];
+			s->isamp[p] += s->isamp[i];
+		}
 	}
 	for (i = 0; i < n; i++) {
 		uint32_t p = d->nodes[i].parent;
@@ -441,7 +479,19 @@ node_details(fp__buf_t *b, const svg_t *s, uint32_t n, int64_t total)
 	fp__buf_puts(b, "\n");
 	put_location(b, s, nd->func);
 	fp__buf_puts(b, "\nrunning ");
-	put_share(b, s->incl[n], total);
+	put_figure(b, s, s->incl[n], s->isamp[n], total);
+	if (s->sampled) {
+		char est[64];
+
+		fp__format_estimate(st->own, fp__sample_error(st->own,
+		    st->own_samples), est, sizeof est);
+		fp__buf_printf(b, ", own %s, %" PRIu64 " sample%s (%" PRIu64
+		    " at the top)", est, s->isamp[n], s->isamp[n] == 1 ? "" :
+		    "s", st->own_samples);
+		if (nd->recursive)
+			fp__buf_puts(b, "\nrecursive");
+		return;
+	}
 	fp__format_duration(st->own, dur, sizeof dur);
 	fp__buf_printf(b, ", own %s, %" PRIu64 " call%s", dur, st->calls,
 	    st->calls == 1 ? "" : "s");
@@ -456,6 +506,20 @@ node_details(fp__buf_t *b, const svg_t *s, uint32_t n, int64_t total)
 	}
 	if (nd->recursive)
 		fp__buf_puts(b, "\nrecursive");
+}
+
+/* Returns the samples under every thread root. */
+static uint64_t
+all_samples(const svg_t *s)
+{
+	uint64_t n = 0;
+	size_t t;
+
+	for (t = 0; t < s->d->nthreads; t++) {
+		if (s->d->threads[t].root < s->d->nnodes)
+			n += s->isamp[s->d->threads[t].root];
+	}
+	return n;
 }
 
 /* Draws the call tree into b (frames only, from the top down: "all", the
@@ -485,7 +549,7 @@ draw_tree(fp__buf_t *b, svg_t *s, int64_t total, graph_t *g)
 	s->down = 1;
 	open_frame(b);
 	fp__buf_puts(b, "all\nrunning ");
-	put_share(b, total, total);
+	put_figure(b, s, total, s->sampled ? all_samples(s) : 0, total);
 	fp__buf_printf(b, " in %zu thread%s", d->nthreads,
 	    d->nthreads == 1 ? "" : "s");
 	close_frame(b, s, FP__NONE, 0, 0, total, total, "all", 0);
@@ -515,7 +579,7 @@ draw_tree(fp__buf_t *b, svg_t *s, int64_t total, graph_t *g)
 				fp__buf_printf(b, "\nthread %" PRIu64 ", native id "
 				    "%" PRId64 "\nrunning ", d->threads[t].ident,
 				    d->threads[t].native_id);
-				put_share(b, s->incl[m], total);
+				put_figure(b, s, s->incl[m], s->isamp[m], total);
 				close_frame(b, s, FP__NONE, level[m], x[m],
 				    s->incl[m], total, NULL, t);
 			} else {
@@ -556,25 +620,31 @@ draw_tree(fp__buf_t *b, svg_t *s, int64_t total, graph_t *g)
 	return 0;
 }
 
-/* Appends the details of a frame of the reverse graph. */
+/* Appends the details of a frame of the reverse graph; count is its calls
+ * (its own samples when the profile is sampled). */
 static void
 rframe_details(fp__buf_t *b, const svg_t *s, const rframe_t *fr,
-    uint32_t f, int64_t w, uint64_t calls, int64_t total)
+    uint32_t f, int64_t w, uint64_t count, int64_t total)
 {
+	const char *what = s->sampled ? "sample" : "call";
+
 	put_text(b, s->d->funcs[f].name, SIZE_MAX);
 	fp__buf_puts(b, "\n");
 	put_location(b, s, f);
 	if (fr->level == 1) {
 		fp__buf_puts(b, "\nown time ");
-		put_share(b, w, total);
-		fp__buf_printf(b, ", %" PRIu64 " call%s", calls,
-		    calls == 1 ? "" : "s");
+		put_figure(b, s, w, count, total);
+		fp__buf_printf(b, ", %" PRIu64 " %s%s", count, what,
+		    count == 1 ? "" : "s");
 		return;
 	}
 	fp__buf_puts(b, "\n");
 	put_text(b, s->d->funcs[fr->base].name, SIZE_MAX);
 	fp__buf_puts(b, " own time through here: ");
-	put_share(b, w, total);
+	put_figure(b, s, w, count, total);
+	if (s->sampled)
+		fp__buf_printf(b, ", %" PRIu64 " %s%s", count, what,
+		    count == 1 ? "" : "s");
 }
 
 /* Sorts entries [lo, hi) by key, splits them into runs of one function
@@ -642,7 +712,7 @@ draw_reverse(fp__buf_t *b, svg_t *s, graph_t *g)
 	rframe_t *stack = NULL, root;
 	size_t ne = 0, i, sp = 0;
 	int64_t total = 0;
-	uint64_t calls;
+	uint64_t calls, all = 0;
 
 	s->down = 0;
 	for (i = 0; i < d->nnodes; i++) {
@@ -665,6 +735,7 @@ draw_reverse(fp__buf_t *b, svg_t *s, graph_t *g)
 			e[ne].anc = (uint32_t)i;
 			e[ne].key = ((uint64_t)s->rank[nodes[i].func] << 32) | i;
 			total += nodes[i].stats.own;
+			all += nodes[i].stats.own_samples;
 			ne++;
 		}
 	}
@@ -678,7 +749,7 @@ draw_reverse(fp__buf_t *b, svg_t *s, graph_t *g)
 	root.base = FP__NONE;
 	open_frame(b);
 	fp__buf_puts(b, "all\nown time ");
-	put_share(b, total, total);
+	put_figure(b, s, total, all, total);
 	close_frame(b, s, FP__NONE, 0, 0, total, total, "all", 0);
 	sp = push_callers(s, e, &root, stack, 0, total, g);
 	while (sp > 0) {
@@ -689,7 +760,8 @@ draw_reverse(fp__buf_t *b, svg_t *s, graph_t *g)
 		calls = 0;
 		for (i = fr.lo; i < fr.hi; i++) {
 			w += nodes[e[i].node].stats.own;
-			calls += nodes[e[i].node].stats.calls;
+			calls += s->sampled ? nodes[e[i].node].stats.own_samples :
+			    nodes[e[i].node].stats.calls;
 		}
 		if (fr.level + 1 > g->levels)
 			g->levels = fr.level + 1;
@@ -938,7 +1010,8 @@ put_title(fp__buf_t *b, const fp__pdata_t *d, int width)
 	int a;
 
 	fp__buf_init(&cmd);
-	fp__buf_puts(&cmd, "fullprof:");
+	fp__buf_puts(&cmd, fp__meta_sampled(&d->meta) ? "fullprof (sampled):" :
+	    "fullprof:");
 	for (a = 0; a < d->meta.argc; a++) {
 		fp__buf_puts(&cmd, " ");
 		fp__buf_puts(&cmd, d->meta.argv[a] ? d->meta.argv[a] : "");
@@ -969,6 +1042,7 @@ fp__render_svg(fp__buf_t *out, const fp__pdata_t *d, const fp__render_opts_t *o)
 	memset(&s, 0, sizeof s);
 	s.d = d;
 	s.o = o != NULL ? o : &defaults;
+	s.sampled = fp__meta_sampled(m);
 	width = s.o->width > 0 ? s.o->width : DEFAULT_WIDTH;
 	if (width < 2 * MARGIN + 20)
 		width = 2 * MARGIN + 20;
@@ -1012,19 +1086,38 @@ fp__render_svg(fp__buf_t *out, const fp__pdata_t *d, const fp__render_opts_t *o)
 	fp__format_duration(m->duration, dur, sizeof dur);
 	fp__buf_printf(out, "<text class=\"sub\" x=\"%d\" y=\"44\" "
 	    "text-anchor=\"middle\">", width / 2);
+	if (s.sampled) {
+		char every[32];
+
+		fp__format_duration(m->interval, every, sizeof every);
+		fp__buf_printf(out, "Statistical profile, %s%s, ",
+		    m->interval > 0 ? "a sample every " : "samples at mixed "
+		    "intervals", m->interval > 0 ? every : "");
+	}
 	put_text(out, m->timer ? m->timer : "?", 32);
 	fp__buf_printf(out, " timer, %s, Python ", dur);
 	put_text(out, m->python ? m->python : "?", 32);
 	fp__buf_printf(out, ", pid %ld, %zu thread%s, %zu function%s", m->pid,
 	    d->nthreads, d->nthreads == 1 ? "" : "s", d->nfuncs,
 	    d->nfuncs == 1 ? "" : "s");
+	if (s.sampled)
+		fp__buf_printf(out, ", %" PRIu64 " samples taken, %" PRIu64
+		    " dropped", m->samples_taken, m->samples_dropped);
 	if (m->lost > 0)
-		fp__buf_printf(out, ", %" PRIu64 " calls lost for lack of memory",
-		    m->lost);
-	fp__buf_printf(out, "</text>\n<text class=\"sub\" x=\"%d\" y=\"60\" "
-	    "text-anchor=\"middle\">Widths are running time (own time summed "
-	    "over the callees), not time suspended at await or yield: hover "
-	    "a coroutine for that</text>\n", width / 2);
+		fp__buf_printf(out, ", %" PRIu64 " %s lost for lack of memory",
+		    m->lost, s.sampled ? "samples" : "calls");
+	if (s.sampled)
+		fp__buf_printf(out, "</text>\n<text class=\"sub\" x=\"%d\" "
+		    "y=\"60\" text-anchor=\"middle\">Widths are estimated "
+		    "running time (own time summed over the callees), from "
+		    "samples: hover a frame for its samples; ± is one standard "
+		    "error</text>\n", width / 2);
+	else
+		fp__buf_printf(out, "</text>\n<text class=\"sub\" x=\"%d\" "
+		    "y=\"60\" text-anchor=\"middle\">Widths are running time "
+		    "(own time summed over the callees), not time suspended at "
+		    "await or yield: hover a coroutine for that</text>\n",
+		    width / 2);
 	x = put_button(out, "search", "Search (Ctrl+F)", MARGIN);
 	x = put_button(out, "clear", "Clear search", x);
 	put_button(out, "reset", "Reset zoom (Esc)", x);
@@ -1059,6 +1152,7 @@ fp__render_svg(fp__buf_t *out, const fp__pdata_t *d, const fp__render_opts_t *o)
 	rc = out->nomem ? FP_ERR_NOMEM : FP_OK;
 out:
 	free(s.incl);
+	free(s.isamp);
 	free(s.rank);
 	free(s.kids);
 	free(s.kstart);

@@ -8,7 +8,11 @@
  * metadata events. Times are microseconds from the first event.
  *
  * The events exist only when they were recorded, during the run itself
- * (fullprof run -o FILE.trace.json); .fprof files keep no timeline.
+ * (fullprof run -o FILE.trace.json); .fprof files keep no timeline, and
+ * for those the writer refuses with FP_ERR_NOTIMELINE. A statistical run
+ * records spans instead of calls (each function from the first sample that
+ * shows it on a path to the first that does not): their events are in
+ * category "sampled", and otherData gives the mode and the interval.
  */
 #include "config.h"
 
@@ -63,7 +67,7 @@ fp__render_trace(fp__buf_t *out, const fp__pdata_t *d,
 {
 	const fp__pevent_t **order;
 	size_t i;
-	int first = 1;
+	int first = 1, sampled = fp__meta_sampled(&d->meta);
 
 	if (!d->has_timeline)
 		return FP_ERR_NOTIMELINE;
@@ -100,8 +104,8 @@ fp__render_trace(fp__buf_t *out, const fp__pdata_t *d,
 		first = 0;
 		put_common(out, d, e->node);
 		if (e->kind == FP__EVENT_RUN) {
-			fp__buf_puts(out, ", \"cat\": \"call\", \"ph\": \"X\", "
-			    "\"ts\": ");
+			fp__buf_printf(out, ", \"cat\": \"%s\", \"ph\": \"X\", "
+			    "\"ts\": ", sampled ? "sampled" : "call");
 			put_us(out, e->start);
 			fp__buf_puts(out, ", \"dur\": ");
 			put_us(out, e->end - e->start);
@@ -128,6 +132,9 @@ fp__render_trace(fp__buf_t *out, const fp__pdata_t *d,
 	fp__buf_json_string(out, d->meta.python ? d->meta.python : "");
 	fp__buf_puts(out, ", \"timer\": ");
 	fp__buf_json_string(out, d->meta.timer ? d->meta.timer : "");
+	if (sampled)
+		fp__buf_printf(out, ", \"mode\": \"sample\", \"interval_ns\": "
+		    "%lld", (long long)d->meta.interval);
 	fp__buf_printf(out, ", \"dropped_events\": %llu}}\n",
 	    (unsigned long long)d->events_dropped);
 	free(order);

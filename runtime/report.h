@@ -1,6 +1,7 @@
 /*
  * report.h: the writers that turn a snapshot into text: the human table
- * and the JSON document (see README for its fields).
+ * and the JSON document (see README for its fields), for traced and for
+ * statistical (sampled) profiles alike.
  */
 #ifndef FP_REPORT_H
 #define FP_REPORT_H
@@ -23,6 +24,21 @@ typedef struct fp__render_opts {
 /* Formats a duration for people ("1.002s", "250.1ms", "14µs", "0") into
  * out (at least 16 bytes) and returns out. */
 char *fp__format_duration(fp_time_t ns, char *out, size_t size);
+
+/* Formats a sampled estimate and its standard error for people, both in
+ * the unit the estimate's size chooses ("1.350s ± 0.040s", "0") into out
+ * (at least 40 bytes) and returns out. */
+char *fp__format_estimate(fp_time_t ns, fp_time_t err, char *out,
+    size_t size);
+
+/* Returns non-zero when m describes a statistical profile (mode
+ * "sample"), whose figures are sample counts and estimates. */
+int fp__meta_sampled(const fp__meta_t *m);
+
+/* Returns the sort key the rows of a profile described by m are ordered
+ * by: key itself, except that sampling measures no mean or max, which
+ * then order by total (calls order by samples, see snapshot.c). */
+fp__sort_key_t fp__sort_key_for(const fp__meta_t *m, fp__sort_key_t key);
 
 /* Shortens a path for the table into out: relative to cwd, <stdlib>/...,
  * <site>/... for site-packages, or ".../tail" past max characters. */

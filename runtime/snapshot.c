@@ -74,7 +74,10 @@ sort_value(const fp_row_t *r)
 {
 	switch (sort_key) {
 	case FP__SORT_OWN: return r->own;
-	case FP__SORT_CALLS: return (fp_time_t)r->calls;
+	case FP__SORT_CALLS:
+		/* A statistical profile has samples where a traced one has
+		 * calls (each has zeros in the other). */
+		return (fp_time_t)(r->calls + r->samples);
 	case FP__SORT_MEAN: return r->mean;
 	case FP__SORT_MAX: return r->max;
 	case FP__SORT_TOTAL:

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
@@ -68,6 +69,55 @@ fixture_small_tree(void)
 	nrec = fixture_node(d, nmain, frec, 1, 250 * MS, 2500 * MS);
 	nrec = fixture_node(d, nrec, frec, 3, 250 * MS, 0);
 	fixture_node(d, nrec, fsleep, 1, 2000 * MS, 2000 * MS);
+	return d;
+}
+
+/* Adds a sampled node under parent and returns it. */
+static uint32_t
+sampled_node(fp__pdata_t *d, uint32_t parent, uint32_t func,
+    uint64_t samples, uint64_t own_samples, fp_time_t own, fp_time_t total)
+{
+	fp__stats_t s;
+	uint32_t n;
+
+	fp__stats_init(&s);
+	s.samples = samples;
+	s.own_samples = own_samples;
+	s.own = own;
+	s.total = total;
+	n = fp__pdata_add_node(d, parent, func, &s);
+	ck_assert_uint_ne(n, FP__NONE);
+	return n;
+}
+
+/* Returns the small tree as a statistical profile (see fixture-pdata.h). */
+fp__pdata_t *
+fixture_sampled_tree(void)
+{
+	fp__pdata_t *d = fixture_new_data();
+	uint32_t fmain, fsleep, frec, nmain, nrec;
+
+	d->meta.mode = "sample";
+	d->meta.interval = MS;
+	d->meta.duration = 4010 * MS;
+	d->meta.samples_requested = 4010;
+	d->meta.samples_taken = 4000;
+	d->meta.samples_dropped = 10;
+	fmain = fp__pdata_add_func(d, "/a.py", 1, "main", "a");
+	fsleep = fp__pdata_add_func(d, "~", 0, "<built-in method time.sleep>",
+	    NULL);
+	frec = fp__pdata_add_func(d, "/a.py", 5, "rec", "a");
+	nmain = sampled_node(d, d->threads[0].root, fmain, 4000, 500, 500 * MS,
+	    4000 * MS);
+	sampled_node(d, nmain, fsleep, 1000, 1000, 1000 * MS, 1000 * MS);
+	nrec = sampled_node(d, nmain, frec, 2500, 250, 250 * MS, 2500 * MS);
+	nrec = sampled_node(d, nrec, frec, 0, 250, 250 * MS, 0);
+	sampled_node(d, nrec, fsleep, 2000, 2000, 2000 * MS, 2000 * MS);
+	d->no_data = calloc(1, sizeof *d->no_data);
+	ck_assert_ptr_nonnull(d->no_data);
+	d->no_data[0] = strdup("never_called");
+	ck_assert_ptr_nonnull(d->no_data[0]);
+	d->nno_data = 1;
 	return d;
 }
 

@@ -3,7 +3,8 @@
  * runtime/fprof-read.c reads it. The exact text of a small profile, the
  * round trip (write, read, write gives the same bytes), strings with every
  * kind of character, two files merged adding up exactly, and one check per
- * class of error, each asserting the one-line message.
+ * class of error, each asserting the one-line message; the same for a
+ * statistical profile's interval and sample counts.
  */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "formats.h"
 #include "fprof-read.h"
 
@@ -312,6 +314,60 @@ START_TEST(test_fp__fprof_read_round_trip)
 }
 END_TEST
 
+/* The sampled fixture's file: the interval and sample counts in meta, two
+ * more figures on every node; it reads back into the same profile. */
+START_TEST(test_fp__render_fprof_sampled)
+{
+	static const char want[] = HEAD
+	    "meta {\"fullprof\": \"" FP_VERSION "\", \"mode\": \"sample\", "
+	    "\"timer\": \"wall\", \"python\": \"3.11.2\", \"pid\": 4242, "
+	    "\"argv\": [\"app.py\", \"--n\", \"3\"], \"duration_ns\": "
+	    "4010000000, \"started_unix_ns\": 0, \"lost_calls\": 0, "
+	    "\"interval_ns\": 1000000, \"samples_requested\": 4010, "
+	    "\"samples_taken\": 4000, \"samples_dropped\": 10}\n"
+	    "func 0 1 \"/a.py\" \"main\" \"a\"\n"
+	    "func 1 0 \"~\" \"<built-in method time.sleep>\" null\n"
+	    "func 2 5 \"/a.py\" \"rec\" \"a\"\n"
+	    "thread 0 0 1 1 4242 \"MainThread\"\n"
+	    "node 1 0 0 0 500000000 4000000000 0 0 - 0 4000 500\n"
+	    "node 2 1 1 0 1000000000 1000000000 0 0 - 0 1000 1000\n"
+	    "node 3 1 2 0 250000000 2500000000 0 0 - 0 2500 250\n"
+	    "node 4 3 2 0 250000000 0 0 0 - 0 0 250\n"
+	    "node 5 4 1 0 2000000000 2000000000 0 0 - 0 2000 2000\n"
+	    "nodata \"never_called\"\n"
+	    "end 6\n";
+	fp__pdata_t *d = fixture_sampled_tree(), *back;
+	fp__buf_t first, second;
+	size_t i;
+
+	render(&first, d);
+	ck_assert_str_eq(first.data, want);
+	back = read_ok(first.data);
+	render(&second, back);
+	ck_assert_str_eq(second.data, want);
+	ck_assert_str_eq(back->meta.mode, "sample");
+	ck_assert_int_eq(back->meta.interval, 1000000);
+	ck_assert_uint_eq(back->meta.samples_requested, 4010);
+	ck_assert_uint_eq(back->meta.samples_taken, 4000);
+	ck_assert_uint_eq(back->meta.samples_dropped, 10);
+	ck_assert_uint_eq(back->nnodes, d->nnodes);
+	for (i = 0; i < d->nnodes; i++) {
+		ck_assert_uint_eq(back->nodes[i].recursive,
+		    d->nodes[i].recursive);
+		ck_assert_mem_eq(&back->nodes[i].stats, &d->nodes[i].stats,
+		    sizeof d->nodes[i].stats);
+	}
+	/* The samples count in the magnitude, as the other figures do. */
+	ck_assert_uint_eq(fp__fprof_magnitude(back), 9500000000ULL);
+	back->nodes[1].stats.samples = (uint64_t)1 << 62;
+	ck_assert_uint_gt(fp__fprof_magnitude(back), FP__FPROF_LIMIT);
+	fp__buf_free(&first);
+	fp__buf_free(&second);
+	fp__pdata_free(back);
+	fp__pdata_free(d);
+}
+END_TEST
+
 START_TEST(test_fp__fprof_read_escapes)
 {
 	fp__pdata_t *d = read_ok(HEAD META
@@ -429,6 +485,119 @@ START_TEST(test_fp__pdata_merge_same_process)
 	fp__buf_free(&out);
 	fp__pdata_free(a);
 	fp__pdata_free(b);
+}
+END_TEST
+
+#define SMETA(more) "meta {\"mode\": \"sample\", \"interval_ns\": 1000, " \
+	"\"samples_requested\": 12, \"samples_taken\": 10, " \
+	"\"samples_dropped\": 2" more "}\n"
+#define SFUNCS "func 0 1 \"/w.py\" \"main\" null\n" \
+	"func 1 5 \"/w.py\" \"work\" null\n"
+
+/* Two statistical profiles add up: node by node, samples included, and
+ * the requested, taken and dropped counts; the interval they share is
+ * kept, and one that differs leaves none. */
+START_TEST(test_fp__pdata_merge_sampled)
+{
+	static const char text[] = HEAD SMETA("") SFUNCS
+	    "thread 0 0 9 11 1 \"MainThread\"\n"
+	    "node 1 0 0 0 2000 10000 0 0 - 0 10 2\n"
+	    "node 2 1 1 0 8000 8000 0 0 - 0 8 8\n"
+	    "end 3\n";
+	fp__pdata_t *a = read_ok(text), *b = read_ok(text);
+	fp_snapshot_t *snap;
+	const fp_row_t *r;
+
+	ck_assert_int_eq(fp__pdata_merge(a, b), FP_OK);
+	ck_assert_uint_eq(a->meta.samples_requested, 24);
+	ck_assert_uint_eq(a->meta.samples_taken, 20);
+	ck_assert_uint_eq(a->meta.samples_dropped, 4);
+	ck_assert_int_eq(a->meta.interval, 1000);
+	ck_assert_uint_eq(a->nnodes, 3);
+	snap = fp__pdata_rows(a);
+	ck_assert_ptr_nonnull(snap);
+	r = row(snap, "main");
+	ck_assert_uint_eq(r->samples, 20);
+	ck_assert_uint_eq(r->own_samples, 4);
+	ck_assert_int_eq(r->total, 20000);
+	ck_assert_int_eq(r->error, 4472);	/* 20000 / sqrt(20) */
+	ck_assert_uint_eq(r->calls, 0);
+	r = row(snap, "work");
+	ck_assert_uint_eq(r->samples, 16);
+	ck_assert_uint_eq(r->own_samples, 16);
+	ck_assert_int_eq(r->own, 16000);
+	ck_assert_int_eq(r->own_error, 4000);
+	fp_snapshot_free(snap);
+	b->meta.interval = 2000;
+	ck_assert_int_eq(fp__pdata_merge(a, b), FP_OK);
+	ck_assert_int_eq(a->meta.interval, 0);
+	ck_assert_uint_eq(a->meta.samples_taken, 30);
+	/* Counts stop at their largest rather than wrap. */
+	b->meta.samples_requested = UINT64_MAX;
+	ck_assert_int_eq(fp__pdata_merge(a, b), FP_OK);
+	ck_assert_uint_eq(a->meta.samples_requested, UINT64_MAX);
+	fp__pdata_free(a);
+	fp__pdata_free(b);
+}
+END_TEST
+
+/* What the reader refuses in the sample fields: counts out of range, a
+ * node with one of its two counts (or a traced one with them), sample
+ * metadata in a traced profile, samples adding up past the limit. */
+START_TEST(test_fp__fprof_read_sampled)
+{
+	fp__pdata_t *d;
+
+	/* Sample keys in any order, before the mode too. */
+	d = read_ok(HEAD "meta {\"samples_taken\": 3, \"mode\": \"sample\"}\n"
+	    "end 0\n");
+	ck_assert_uint_eq(d->meta.samples_taken, 3);
+	ck_assert_int_eq(d->meta.interval, 0);
+	fp__pdata_free(d);
+	fails(HEAD SMETA(", \"interval_ns\": 5") "end 0\n",
+	    "line 2: meta: interval_ns appears twice");
+	fails(HEAD "meta {\"mode\": \"sample\", \"interval_ns\": -1}\n",
+	    "line 2: meta: interval_ns is not a whole number from 0 to "
+	    "4611686018427387904");
+	fails(HEAD "meta {\"mode\": \"sample\", \"samples_dropped\": 1.0}\n",
+	    "line 2: meta: samples_dropped is not a whole number from 0 to "
+	    "4611686018427387904");
+	fails(HEAD "meta {\"mode\": \"sample\", \"samples_requested\": "
+	    "4611686018427387905}\n", "line 2: meta: samples_requested is not "
+	    "a whole number from 0 to 4611686018427387904");
+	fails(HEAD "meta {\"mode\": \"trace\", \"samples_taken\": 1}\n",
+	    "line 2: meta: sample counts or an interval in a trace profile");
+	fails(HEAD "meta {\"interval_ns\": 1, \"mode\": \"trace\"}\n",
+	    "line 2: meta: sample counts or an interval in a trace profile");
+	/* A node without its samples has none (a file written before
+	 * sampling existed); with one of the two, it is cut short. */
+	d = read_ok(HEAD SMETA("") SFUNCS "thread 0 0 9 11 1 \"t\"\n"
+	    "node 1 0 0 0 2000 10000 0 0 - 0\nend 2\n");
+	ck_assert_uint_eq(d->nodes[1].stats.samples, 0);
+	ck_assert_uint_eq(d->nodes[1].stats.own_samples, 0);
+	ck_assert_int_eq(d->nodes[1].stats.own, 2000);
+	fp__pdata_free(d);
+	fails(HEAD SMETA("") SFUNCS "thread 0 0 9 11 1 \"t\"\n"
+	    "node 1 0 0 0 2000 10000 0 0 - 0 10\nend 2\n",
+	    "line 6: node: own samples is missing");
+	fails(HEAD SMETA("") SFUNCS "thread 0 0 9 11 1 \"t\"\n"
+	    "node 1 0 0 0 2000 10000 0 0 - 0 10 -2\nend 2\n",
+	    "line 6: node: own samples is not a whole number");
+	fails(HEAD SMETA("") SFUNCS "thread 0 0 9 11 1 \"t\"\n"
+	    "node 1 0 0 0 2000 10000 0 0 - 0 10 2 7\nend 2\n",
+	    "line 6: node: unexpected text at the end of the line");
+	fails(HEAD META "func 0 1 \"/w.py\" \"main\" null\n"
+	    "thread 0 0 9 11 1 \"t\"\n"
+	    "node 1 0 0 1 2000 2000 0 2000 2000 2000 10 2\nend 2\n",
+	    "line 5: node: unexpected text at the end of the line");
+	fails(HEAD SMETA("") SFUNCS "thread 0 0 9 11 1 \"t\"\n"
+	    "node 1 0 0 0 0 0 0 0 - 0 4611686018427387905 0\nend 2\n",
+	    "line 6: node: samples 4611686018427387905 is too large");
+	fails(HEAD SMETA("") SFUNCS "thread 0 0 9 11 1 \"t\"\n"
+	    "node 1 0 0 0 0 0 0 0 - 0 0 4611686018427387904\n"
+	    "node 2 1 1 0 0 0 0 0 - 0 0 1\nend 3\n",
+	    "line 7: node 2: the figures add up to more than "
+	    "4611686018427387904");
 }
 END_TEST
 
@@ -769,6 +938,7 @@ suite_fprof(void)
 	tcase_add_test(tc, test_fp__render_fprof_text);
 	tcase_add_test(tc, test_fp__render_fprof_ignores_options);
 	tcase_add_test(tc, test_fp__render_fprof_empty);
+	tcase_add_test(tc, test_fp__render_fprof_sampled);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__fprof_read");
@@ -784,6 +954,7 @@ suite_fprof(void)
 	tcase_add_test(tc, test_fp__fprof_read_references);
 	tcase_add_test(tc, test_fp__fprof_read_limits);
 	tcase_add_test(tc, test_fp__fprof_read_error_buffer);
+	tcase_add_test(tc, test_fp__fprof_read_sampled);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 
@@ -794,6 +965,7 @@ suite_fprof(void)
 	tc = tcase_create("fp__pdata_merge");
 	tcase_add_test(tc, test_fp__pdata_merge_two_files);
 	tcase_add_test(tc, test_fp__pdata_merge_same_process);
+	tcase_add_test(tc, test_fp__pdata_merge_sampled);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__fprof_magnitude");

@@ -3,7 +3,7 @@
  * lines for a small call tree, microseconds rounded along the running sum,
  * thread frames only when several threads have time, ';' and line breaks
  * kept out of frames, and stacks deeper than 256 frames elided and added
- * up.
+ * up; for a statistical profile, the samples at the top of each path.
  */
 #include "config.h"
 
@@ -35,6 +35,27 @@ START_TEST(test_fp__render_collapsed_exact)
 	    "main (/a.py:1);rec (/a.py:5);rec (/a.py:5) 250000\n"
 	    "main (/a.py:1);rec (/a.py:5);rec (/a.py:5);"
 	    "<built-in method time.sleep> 2000000\n");
+	fp__buf_free(&b);
+}
+END_TEST
+
+/* A statistical profile counts samples, as flamegraph.pl expects of a
+ * sampler: each path's own samples, whatever its estimated time. */
+START_TEST(test_fp__render_collapsed_sampled)
+{
+	fp__pdata_t *d = fixture_sampled_tree();
+	fp__buf_t b;
+
+	/* Weights that do not follow the counts: only the counts show. */
+	d->nodes[1].stats.own = 7;
+	render(&b, d);
+	ck_assert_str_eq(b.data,
+	    "main (/a.py:1) 500\n"
+	    "main (/a.py:1);<built-in method time.sleep> 1000\n"
+	    "main (/a.py:1);rec (/a.py:5) 250\n"
+	    "main (/a.py:1);rec (/a.py:5);rec (/a.py:5) 250\n"
+	    "main (/a.py:1);rec (/a.py:5);rec (/a.py:5);"
+	    "<built-in method time.sleep> 2000\n");
 	fp__buf_free(&b);
 }
 END_TEST
@@ -175,6 +196,7 @@ suite_report_collapsed(void)
 
 	tc = tcase_create("fp__render_collapsed");
 	tcase_add_test(tc, test_fp__render_collapsed_exact);
+	tcase_add_test(tc, test_fp__render_collapsed_sampled);
 	tcase_add_test(tc, test_fp__render_collapsed_empty);
 	tcase_add_test(tc, test_fp__render_collapsed_rounding);
 	tcase_add_test(tc, test_fp__render_collapsed_threads);

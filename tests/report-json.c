@@ -2,20 +2,26 @@
  * report-json.c: checks for runtime/report-json.c: the exact text of the
  * JSON document for small hand-built snapshots, the escaping of file,
  * function and argument strings, and that Python's json module reads the
- * document back with the values that went in. Also the format dispatch
- * and the format registry (formats.c) it is reached through.
+ * document back with the values that went in; a statistical profile's
+ * interval, sample counts, estimates and errors, with null for calls and
+ * the figures sampling cannot measure. Also the format dispatch and the
+ * format registry (formats.c) it is reached through, and the trace
+ * format of a statistical profile.
  */
 #include "config.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "formats.h"
 #include "pdata.h"
 #include "report.h"
+#include "timeline.h"
 
 static char *app_argv[] = { "app.py", "--n", "3", NULL };
 
@@ -350,6 +356,131 @@ START_TEST(test_fp__render_json_pdata_sorted)
 }
 END_TEST
 
+/* The sampled fixture: mode, interval and sample counts in the metadata;
+ * per row the samples, estimates and standard errors (own 0.5s from 500
+ * samples: 0.5 / sqrt(500)), null for what sampling cannot measure; sorted
+ * by samples for --sort=calls, by total for --sort=mean. */
+START_TEST(test_fp__render_json_sampled)
+{
+	static const char want[] =
+	    "{\"fullprof\": \"" FP_VERSION "\", \"python\": \"3.11.2\", "
+	    "\"pid\": 4242, \"argv\": [\"app.py\", \"--n\", \"3\"],\n"
+	    " \"mode\": \"sample\", \"timer\": \"wall\", \"duration\": 4.01, "
+	    "\"lost_calls\": 0, \"interval\": 0.001,\n"
+	    " \"samples\": {\"requested\": 4010, \"taken\": 4000, "
+	    "\"dropped\": 10},\n"
+	    " \"functions\": [\n"
+	    "  {\"file\": \"/a.py\", \"line\": 1, \"name\": \"main\", "
+	    "\"calls\": null, \"primitive_calls\": null, \"samples\": 4000, "
+	    "\"own_samples\": 500, \"own\": 0.5, \"own_error\": 0.02236068, "
+	    "\"total\": 4, \"error\": 0.063245553, \"suspended\": null, "
+	    "\"min\": null, \"mean\": null, \"max\": null},\n"
+	    "  {\"file\": \"~\", \"line\": 0, "
+	    "\"name\": \"<built-in method time.sleep>\", \"calls\": null, "
+	    "\"primitive_calls\": null, \"samples\": 3000, "
+	    "\"own_samples\": 3000, \"own\": 3, \"own_error\": 0.054772256, "
+	    "\"total\": 3, \"error\": 0.054772256, \"suspended\": null, "
+	    "\"min\": null, \"mean\": null, \"max\": null},\n"
+	    "  {\"file\": \"/a.py\", \"line\": 5, \"name\": \"rec\", "
+	    "\"calls\": null, \"primitive_calls\": null, \"samples\": 2500, "
+	    "\"own_samples\": 500, \"own\": 0.5, \"own_error\": 0.02236068, "
+	    "\"total\": 2.5, \"error\": 0.05, \"suspended\": null, "
+	    "\"min\": null, \"mean\": null, \"max\": null},\n"
+	    "  {\"file\": \"\", \"line\": 0, \"name\": \"never_called\", "
+	    "\"calls\": null, \"primitive_calls\": null, \"samples\": 0, "
+	    "\"own_samples\": 0, \"own\": 0, \"own_error\": 0, \"total\": 0, "
+	    "\"error\": 0, \"suspended\": null, \"min\": null, "
+	    "\"mean\": null, \"max\": null, \"no_data\": true}]}\n";
+	static const fp__sort_key_t keys[] = { FP__SORT_TOTAL, FP__SORT_CALLS,
+	    FP__SORT_MEAN, FP__SORT_MAX };
+	fp__pdata_t *d = fixture_sampled_tree();
+	fp__render_opts_t o;
+	fp__buf_t b;
+	size_t i;
+
+	memset(&o, 0, sizeof o);
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		o.sort = keys[i];
+		fp__buf_init(&b);
+		ck_assert_int_eq(fp__render_json_pdata(&b, d, &o), FP_OK);
+		ck_assert_str_eq(b.data, want);
+		if (i == 0)
+			ck_assert_int_eq(python_check(b.data,
+			    "d[\"mode\"] == \"sample\" and "
+			    "d[\"interval\"] == 0.001 and "
+			    "d[\"samples\"][\"dropped\"] == 10 and "
+			    "d[\"functions\"][0][\"calls\"] is None and "
+			    "sum(f[\"own_samples\"] for f in d[\"functions\"]) "
+			    "== d[\"samples\"][\"taken\"]"), 0);
+		fp__buf_free(&b);
+	}
+	/* Samples, not estimates, for --sort=calls: a path of few samples
+	 * but a heavy weight (as a cpu timer gives) comes last. */
+	d->nodes[2].stats.total = d->nodes[2].stats.own = 9000 * MS;
+	o.sort = FP__SORT_CALLS;
+	fp__buf_init(&b);
+	ck_assert_int_eq(fp__render_json_pdata(&b, d, &o), FP_OK);
+	ck_assert_ptr_nonnull(strstr(b.data, "\"main\", \"calls\": null, "
+	    "\"primitive_calls\": null, \"samples\": 4000"));
+	ck_assert(strstr(b.data, "\"main\"") < strstr(b.data, "time.sleep"));
+	ck_assert(strstr(b.data, "time.sleep") < strstr(b.data, "\"rec\""));
+	fp__buf_free(&b);
+	o.sort = FP__SORT_TOTAL;
+	fp__buf_init(&b);
+	ck_assert_int_eq(fp__render_json_pdata(&b, d, &o), FP_OK);
+	ck_assert(strstr(b.data, "time.sleep") < strstr(b.data, "\"main\""));
+	fp__buf_free(&b);
+	/* Merged profiles of different intervals have none. */
+	d->meta.interval = 0;
+	fp__buf_init(&b);
+	ck_assert_int_eq(fp__render_json_pdata(&b, d, &o), FP_OK);
+	ck_assert_ptr_nonnull(strstr(b.data, "\"interval\": null,\n"));
+	fp__buf_free(&b);
+	fp__pdata_free(d);
+}
+END_TEST
+
+/* The trace format of a statistical profile: none without a timeline;
+ * with one, its spans in category "sampled" and the mode and interval in
+ * otherData. */
+START_TEST(test_fp__render_trace_sampled)
+{
+	fp__pdata_t *d = fixture_sampled_tree();
+	const fp__format_t *f = fp__format_find("trace");
+	fp__render_opts_t o;
+	fp__buf_t b;
+
+	memset(&o, 0, sizeof o);
+	fp__buf_init(&b);
+	ck_assert_int_eq(f->render(&b, d, &o), FP_ERR_NOTIMELINE);
+	fp__buf_free(&b);
+	d->has_timeline = 1;
+	d->events = calloc(1, sizeof *d->events);
+	ck_assert_ptr_nonnull(d->events);
+	d->events[0].node = 1;
+	d->events[0].kind = FP__EVENT_RUN;
+	d->events[0].start = 1500;
+	d->events[0].end = 4001500;
+	d->nevents = 1;
+	fp__buf_init(&b);
+	ck_assert_int_eq(f->render(&b, d, &o), FP_OK);
+	ck_assert_str_eq(b.data, "{\"traceEvents\": [\n"
+	    " {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 4242, "
+	    "\"tid\": 1, \"args\": {\"name\": \"MainThread\"}},\n"
+	    " {\"name\": \"main\", \"pid\": 4242, \"tid\": 1, "
+	    "\"cat\": \"sampled\", \"ph\": \"X\", \"ts\": 1.500, "
+	    "\"dur\": 4000.000, \"args\": {\"file\": \"/a.py\", "
+	    "\"line\": 1}}],\n"
+	    " \"displayTimeUnit\": \"ms\",\n"
+	    " \"otherData\": {\"fullprof\": \"" FP_VERSION "\", "
+	    "\"python\": \"3.11.2\", \"timer\": \"wall\", "
+	    "\"mode\": \"sample\", \"interval_ns\": 1000000, "
+	    "\"dropped_events\": 0}}\n");
+	fp__buf_free(&b);
+	fp__pdata_free(d);
+}
+END_TEST
+
 START_TEST(test_fp__render_table_pdata)
 {
 	fp__pdata_t *d = three_functions();
@@ -381,6 +512,7 @@ suite_report_json(void)
 	tcase_add_test(tc, test_fp__render_json_argv);
 	tcase_add_test(tc, test_fp__render_json_builtin_row);
 	tcase_add_test(tc, test_fp__render_json_parses);
+	tcase_add_test(tc, test_fp__render_json_sampled);
 	/* Each Python start-up takes a while on a loaded machine. */
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
@@ -393,6 +525,7 @@ suite_report_json(void)
 	tc = tcase_create("fp__render_format");
 	tcase_add_test(tc, test_fp__render_json_pdata_sorted);
 	tcase_add_test(tc, test_fp__render_table_pdata);
+	tcase_add_test(tc, test_fp__render_trace_sampled);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,8 @@
  * bytes for a small call tree (a function calling a builtin and a
  * recursive one), ints past 32 bits, strings that are not short ASCII or
  * not valid UTF-8, and that Python's marshal and pstats modules read the
- * file back with the figures that went in.
+ * file back with the figures that went in; a statistical profile's sample
+ * counts in place of the calls.
  */
 #include "config.h"
 
@@ -59,12 +60,13 @@ python_check(const fp__buf_t *b, const char *code)
 }
 
 /* The marshal pieces of the expected files: a function key, a 32-bit int
- * of one byte's value, and floats. */
+ * of one byte's value (INT) or two (INT2), and floats. */
 #define KEY_MAIN ")\x03" "z\x05/a.py" "i\x01\0\0\0" "z\x04main"
 #define KEY_SLEEP ")\x03" "z\x01~" "i\0\0\0\0" \
 	"z\x1c<built-in method time.sleep>"
 #define KEY_REC ")\x03" "z\x05/a.py" "i\x05\0\0\0" "z\x03rec"
 #define INT(b) "i" b "\0\0\0"
+#define INT2(b) "i" b "\0\0"
 #define F0 "g\0\0\0\0\0\0\0\0"
 #define F0_25 "g\0\0\0\0\0\0\xd0\x3f"
 #define F0_5 "g\0\0\0\0\0\0\xe0\x3f"
@@ -92,6 +94,38 @@ START_TEST(test_fp__render_pstats_exact)
 	render(&b, fixture_small_tree());
 	ck_assert_uint_eq(b.len, sizeof want - 1);
 	ck_assert(memcmp(b.data, want, b.len) == 0);
+	fp__buf_free(&b);
+}
+END_TEST
+
+/* A statistical profile: samples stand for calls (nc = cc, the recursive
+ * path adding none), the estimates for the times. */
+START_TEST(test_fp__render_pstats_sampled)
+{
+	static const char want[] = "{"
+	    KEY_MAIN ")\x05" INT2("\xa0\x0f") INT2("\xa0\x0f") F0_5 F4 "{0"
+	    KEY_SLEEP ")\x05" INT2("\xb8\x0b") INT2("\xb8\x0b") F3 F3 "{"
+		KEY_MAIN ")\x04" INT2("\xe8\x03") INT2("\xe8\x03") F1 F1
+		KEY_REC ")\x04" INT2("\xd0\x07") INT2("\xd0\x07") F2 F2
+	    "0"
+	    KEY_REC ")\x05" INT2("\xc4\x09") INT2("\xc4\x09") F0_5 F2_5 "{"
+		KEY_MAIN ")\x04" INT2("\xc4\x09") INT2("\xc4\x09") F0_25 F2_5
+		KEY_REC ")\x04" INT("\0") INT("\0") F0_25 F0
+	    "0"
+	    "0";
+	fp__buf_t b;
+
+	render(&b, fixture_sampled_tree());
+	ck_assert_uint_eq(b.len, sizeof want - 1);
+	ck_assert(memcmp(b.data, want, b.len) == 0);
+	ck_assert_int_eq(python_check(&b,
+	    "import io, pstats, sys\n"
+	    "s = pstats.Stats(sys.argv[1], stream=io.StringIO())\n"
+	    "if (s.total_calls, s.prim_calls, s.total_tt) != (9500, 9500, 4.0):\n"
+	    "    sys.exit(3)\n"
+	    "s.sort_stats('cumulative').print_stats()\n"
+	    "s.print_callers()\n"
+	    "if '4000' not in s.stream.getvalue(): sys.exit(4)\n"), 0);
 	fp__buf_free(&b);
 }
 END_TEST
@@ -227,6 +261,7 @@ suite_report_pstats(void)
 
 	tc = tcase_create("fp__render_pstats");
 	tcase_add_test(tc, test_fp__render_pstats_exact);
+	tcase_add_test(tc, test_fp__render_pstats_sampled);
 	tcase_add_test(tc, test_fp__render_pstats_empty);
 	tcase_add_test(tc, test_fp__render_pstats_loads);
 	tcase_add_test(tc, test_fp__render_pstats_big_ints);

@@ -4,16 +4,19 @@
  * the right times (running time, suspension left out), one profile per
  * thread with time, and names that are no valid UTF-8. Python's json
  * module reads the documents back. (Validation against speedscope's own
- * schema is in tests/e2e/test_svg.py.)
+ * schema is in tests/e2e/test_svg.py, and here for a statistical profile,
+ * whose "sampled" profiles no run checks yet.)
  */
 #include "config.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "formats.h"
 #include "pdata.h"
 
@@ -274,6 +277,103 @@ START_TEST(test_fp__render_speedscope_empty)
 }
 END_TEST
 
+/* A statistical profile: one "sampled" profile per thread with time, each
+ * call path with estimated own time once, weighted by it, in node order;
+ * the busiest thread is active. It validates against speedscope's schema
+ * when python3-jsonschema is there. */
+START_TEST(test_fp__render_speedscope_sampled)
+{
+	fp__pdata_t *d = fixture_sampled_tree();
+	uint32_t r = thread(d, 7, "T2", 4242), f;
+	const char *srcdir = getenv("FULLPROF_SRCDIR");
+	char expr[1024];
+	fp__stats_t s;
+	fp__buf_t b;
+
+	f = fp__pdata_add_func(d, "/a.py", 9, "side", NULL);
+	fp__stats_init(&s);
+	s.samples = s.own_samples = 100;
+	s.own = s.total = 100 * MS;
+	ck_assert_uint_ne(fp__pdata_add_node(d, r, f, &s), FP__NONE);
+	/* A path with samples but no estimated time (a cpu timer's idle
+	 * thread) weighs nothing and is left out. */
+	s.own = s.total = 0;
+	ck_assert_uint_ne(fp__pdata_add_node(d, d->threads[0].root, f, &s),
+	    FP__NONE);
+	render(&b, d);
+	ck_assert_str_eq(b.data,
+	    "{\"$schema\": \"https://www.speedscope.app/file-format-schema.json\""
+	    ",\n \"exporter\": \"fullprof " FP_VERSION "\", "
+	    "\"name\": \"fullprof (sampled): app.py --n 3\", "
+	    "\"activeProfileIndex\": 0,\n"
+	    " \"shared\": {\"frames\": [\n"
+	    "  {\"name\": \"main\", \"file\": \"/a.py\", \"line\": 1},\n"
+	    "  {\"name\": \"<built-in method time.sleep>\"},\n"
+	    "  {\"name\": \"rec\", \"file\": \"/a.py\", \"line\": 5},\n"
+	    "  {\"name\": \"side\", \"file\": \"/a.py\", \"line\": 9}]},\n"
+	    " \"profiles\": [\n"
+	    "  {\"type\": \"sampled\", \"name\": \"MainThread\", "
+	    "\"unit\": \"nanoseconds\", \"startValue\": 0, "
+	    "\"endValue\": 4000000000,\n"
+	    "   \"samples\": [\n"
+	    "    [0],\n"
+	    "    [0, 1],\n"
+	    "    [0, 2],\n"
+	    "    [0, 2, 2],\n"
+	    "    [0, 2, 2, 1]],\n"
+	    "   \"weights\": [500000000, 1000000000, 250000000, 250000000, "
+	    "2000000000]},\n"
+	    "  {\"type\": \"sampled\", \"name\": \"T2\", "
+	    "\"unit\": \"nanoseconds\", \"startValue\": 0, "
+	    "\"endValue\": 100000000,\n"
+	    "   \"samples\": [\n"
+	    "    [3]],\n"
+	    "   \"weights\": [100000000]}]}\n");
+	ck_assert_int_eq(python_check(b.data, "sum(d[\"profiles\"][0]"
+	    "[\"weights\"]) == d[\"profiles\"][0][\"endValue\"]"), 0);
+	if (srcdir != NULL && system(FP_PYTHON_EXECUTABLE " -c 'import "
+	    "jsonschema' 2>/dev/null") == 0) {
+		snprintf(expr, sizeof expr, "__import__(\"jsonschema\").validate("
+		    "d, json.load(open(\"%s/tests/data/speedscope-file-format-"
+		    "schema.json\"))) is None", srcdir);
+		ck_assert_int_eq(python_check(b.data, expr), 0);
+	}
+	fp__buf_free(&b);
+	fp__pdata_free(d);
+}
+END_TEST
+
+/* A statistical profile whose stacks would hold more than 2^24 frames in
+ * all (a chain 6000 deep with time at every level: 18 million) is laid
+ * out as events instead, with the same figures. */
+START_TEST(test_fp__render_speedscope_sampled_deep)
+{
+	fp__pdata_t *d = fixture_new_data();
+	uint32_t n = d->threads[0].root, f, i;
+	fp__stats_t s;
+	fp__buf_t b;
+
+	d->meta.mode = "sample";
+	f = fp__pdata_add_func(d, "/a.py", 1, "down", NULL);
+	fp__stats_init(&s);
+	s.own_samples = 1;
+	s.own = 10;
+	for (i = 0; i < 6000; i++) {
+		n = fp__pdata_add_node(d, n, f, &s);
+		ck_assert_uint_ne(n, FP__NONE);
+	}
+	render(&b, d);
+	ck_assert_ptr_nonnull(strstr(b.data, "{\"type\": \"evented\", "
+	    "\"name\": \"MainThread\", \"unit\": \"nanoseconds\", "
+	    "\"startValue\": 0, \"endValue\": 60000,\n"));
+	ck_assert_ptr_null(strstr(b.data, "\"sampled\""));
+	ck_assert_int_eq(python_check(b.data, "balanced(d[\"profiles\"][0])"),
+	    0);
+	fp__buf_free(&b);
+	fp__pdata_free(d);
+}
+END_TEST
+
 /* Returns the suite of runtime/report-speedscope.c. */
 Suite *
 suite_report_speedscope(void)
@@ -286,6 +386,8 @@ suite_report_speedscope(void)
 	tcase_add_test(tc, test_fp__render_speedscope_threads);
 	tcase_add_test(tc, test_fp__render_speedscope_names);
 	tcase_add_test(tc, test_fp__render_speedscope_empty);
+	tcase_add_test(tc, test_fp__render_speedscope_sampled);
+	tcase_add_test(tc, test_fp__render_speedscope_sampled_deep);
 	/* Each Python start-up takes a while on a loaded machine. */
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

@@ -5,16 +5,21 @@
  * drawn), that --width scales the frames, that children fit in their
  * parents even for coroutines (widths are running time), the reverse graph
  * of callers, and that the output depends on the profile alone, not on the
- * order it was recorded in. Python's XML parser reads the documents back.
+ * order it was recorded in; a statistical profile's title, subtitle and
+ * frame details (samples, estimates ± their errors), checked with xmllint
+ * too when it is installed. Python's XML parser reads the documents back.
  */
 #include "config.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "formats.h"
 #include "pdata.h"
 
@@ -462,6 +467,65 @@ START_TEST(test_fp__render_svg_script)
 }
 END_TEST
 
+/* A statistical profile: widths from the estimates, details with the
+ * samples and each estimate ± its standard error, the reverse graph
+ * counting samples, and a title and subtitle saying it is sampled. */
+START_TEST(test_fp__render_svg_sampled)
+{
+	fp__pdata_t *d = fixture_sampled_tree();
+	char path[32], cmd[128];
+	fp__buf_t b;
+	int fd;
+
+	render(&b, d, 400 + 20, 0);
+	ck_assert_ptr_nonnull(strstr(b.data, "text-anchor=\"middle\">fullprof "
+	    "(sampled): app.py --n 3</text>"));
+	ck_assert_ptr_nonnull(strstr(b.data, "text-anchor=\"middle\">"
+	    "Statistical profile, a sample every 1.000ms, wall timer, 4.010s, "
+	    "Python 3.11.2, pid 4242, 1 thread, 3 functions, 4000 samples "
+	    "taken, 10 dropped</text>"));
+	ck_assert_ptr_nonnull(strstr(b.data, ">Widths are estimated running "
+	    "time (own time summed over the callees), from samples: hover a "
+	    "frame for its samples; ± is one standard error</text>"));
+	ck_assert_int_eq(python_check(b.data,
+	    "[(f[4], f[3]) for f in frames(\"tree\")] == ["
+	    "(\"all\\nrunning 4.000s ± 0.063s (100.00%) in 1 thread\", 400),"
+	    "(\"MainThread\\nthread 1, native id 1\\nrunning 4.000s ± 0.063s "
+	    "(100.00%)\", 400),"
+	    "(\"main\\n/a.py:1\\nrunning 4.000s ± 0.063s (100.00%), own "
+	    "500.0ms ± 22.4ms, 4000 samples (500 at the top)\", 400),"
+	    "(\"<built-in method time.sleep>\\nbuilt-in\\nrunning 1.000s ± "
+	    "0.032s (25.00%), own 1.000s ± 0.032s, 1000 samples (1000 at the "
+	    "top)\", 100),"
+	    "(\"rec\\n/a.py:5\\nrunning 2.500s ± 0.050s (62.50%), own "
+	    "250.0ms ± 15.8ms, 2500 samples (250 at the top)\", 250),"
+	    "(\"rec\\n/a.py:5\\nrunning 2.250s ± 0.047s (56.25%), own "
+	    "250.0ms ± 15.8ms, 2250 samples (250 at the top)\\nrecursive\", "
+	    "225),"
+	    "(\"<built-in method time.sleep>\\nbuilt-in\\nrunning 2.000s ± "
+	    "0.045s (50.00%), own 2.000s ± 0.045s, 2000 samples (2000 at the "
+	    "top)\", 200)] and "
+	    "frames(\"callers\")[1][4] == \"<built-in method time.sleep>\\n"
+	    "built-in\\nown time 3.000s ± 0.055s (75.00%), 3000 samples\" and "
+	    "frames(\"callers\")[2][4] == \"main\\n/a.py:1\\n<built-in "
+	    "method time.sleep> own time through here: 1.000s ± 0.032s "
+	    "(25.00%), 1000 samples\" and fits(\"tree\") and "
+	    "fits(\"callers\")"), 0);
+	if (system("command -v xmllint >/dev/null 2>&1") == 0) {
+		strcpy(path, "/tmp/fp-svg-XXXXXX");
+		fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
+		close(fd);
+		snprintf(cmd, sizeof cmd, "xmllint --noout %s", path);
+		ck_assert_int_eq(system(cmd), 0);
+		unlink(path);
+	}
+	fp__buf_free(&b);
+	fp__pdata_free(d);
+}
+END_TEST
+
 /* Returns the suite of runtime/report-svg.c. */
 Suite *
 suite_report_svg(void)
@@ -479,6 +543,7 @@ suite_report_svg(void)
 	tcase_add_test(tc, test_fp__render_svg_depth);
 	tcase_add_test(tc, test_fp__render_svg_empty);
 	tcase_add_test(tc, test_fp__render_svg_script);
+	tcase_add_test(tc, test_fp__render_svg_sampled);
 	/* Each Python start-up takes a while on a loaded machine. */
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

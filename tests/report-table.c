@@ -2,7 +2,9 @@
  * report-table.c: checks for runtime/report-table.c: durations and paths
  * as people read them, and the table itself: its header, its order under
  * every sort key, the --limit cut and its footer, the calls column and the
- * alignment of the columns (counted in characters, as "µ" is two bytes).
+ * alignment of the columns (counted in characters, as "µ" is two bytes);
+ * a statistical profile's table, with samples, estimates ± their errors
+ * and the footer of samples requested, taken and dropped.
  */
 #include "config.h"
 
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "suites.h"
+#include "fixture-pdata.h"
 #include "report.h"
 
 #define MAX_LINES 64
@@ -698,6 +701,122 @@ START_TEST(test_fp__render_table_lost)
 }
 END_TEST
 
+START_TEST(test_fp__format_estimate_examples)
+{
+	char out[64];
+
+	ck_assert_str_eq(fp__format_estimate(1350000000, 40000000, out,
+	    sizeof out), "1.350s ± 0.040s");
+	ck_assert_str_eq(fp__format_estimate(250100000, 5200000, out,
+	    sizeof out), "250.1ms ± 5.2ms");
+	ck_assert_str_eq(fp__format_estimate(14000, 14000, out, sizeof out),
+	    "14µs ± 14µs");
+	ck_assert_str_eq(fp__format_estimate(900, 30, out, sizeof out),
+	    "900ns ± 30ns");
+	/* The estimate's unit, whatever the error's size. */
+	ck_assert_str_eq(fp__format_estimate(2000000000, 3000000000LL, out,
+	    sizeof out), "2.000s ± 3.000s");
+	ck_assert_str_eq(fp__format_estimate(0, 0, out, sizeof out), "0");
+	ck_assert_str_eq(fp__format_estimate(5000, -1, out, sizeof out),
+	    "5.0µs ± 0.0µs");
+}
+END_TEST
+
+/* Renders the sampled fixture's rows with o into *t; returns the snapshot
+ * (the caller frees it, then d). */
+static fp_snapshot_t *
+render_sampled(struct table *t, fp__pdata_t *d, const fp__render_opts_t *o)
+{
+	fp_snapshot_t *snap = fp__pdata_rows(d);
+
+	ck_assert_ptr_nonnull(snap);
+	render(t, snap, o);
+	return snap;
+}
+
+START_TEST(test_fp__render_table_sampled)
+{
+	fp__pdata_t *d = fixture_sampled_tree();
+	fp__render_opts_t o = opts(FP__SORT_TOTAL, 0);
+	fp_snapshot_t *snap;
+	struct table t;
+	size_t i;
+
+	snap = render_sampled(&t, d, &o);
+	ck_assert_uint_eq(t.nlines, 7);
+	ck_assert_str_eq(t.line[0], "fullprof: statistical profile, wall "
+	    "timer, a sample every 1.000ms, 4.010s, Python 3.11.2, pid 4242, "
+	    "4 functions");
+	ck_assert_str_eq(t.line[1], "file   line  function                "
+	    "      samples      %               own            total");
+	ck_assert_str_eq(t.line[2], "/a.py     1  main                      "
+	    "       4000  100.0  500.0ms ± 22.4ms  4.000s ± 0.063s");
+	ck_assert_str_eq(t.line[3], "~         0  <built-in method time.sleep>"
+	    "     3000   75.0   3.000s ± 0.055s  3.000s ± 0.055s");
+	ck_assert_str_eq(t.line[4], "/a.py     5  rec                       "
+	    "       2500   62.5  500.0ms ± 22.4ms  2.500s ± 0.050s");
+	ck_assert_str_eq(t.line[5], "-         -  never_called              "
+	    "    no data      -                 -                -");
+	ck_assert_str_eq(t.line[6], "fullprof: 4010 samples requested, 4000 "
+	    "taken, 10 dropped (0.2%); own and total are estimates ± one "
+	    "standard error");
+	for (i = 2; i < 6; i++)
+		ck_assert_uint_eq(chars(t.line[i]), chars(t.line[1]));
+	fp__buf_free(&t.buf);
+	fp_snapshot_free(snap);
+	fp__pdata_free(d);
+}
+END_TEST
+
+/* --sort=calls orders a statistical profile by samples; mean and max,
+ * which sampling does not measure, order it by total and say so. The
+ * limit's line comes before the footer. */
+START_TEST(test_fp__render_table_sampled_sort)
+{
+	fp__pdata_t *d = fixture_sampled_tree();
+	fp__render_opts_t o = opts(FP__SORT_CALLS, 2);
+	fp_snapshot_t *snap;
+	struct table t;
+
+	/* sleep's estimates now pass main's, its samples do not. */
+	d->nodes[2].stats.total = d->nodes[2].stats.own = 9000 * MS;
+	snap = render_sampled(&t, d, &o);
+	ck_assert_uint_eq(t.nlines, 6);
+	ck_assert_ptr_nonnull(strstr(t.line[2], "  main  "));
+	ck_assert_ptr_nonnull(strstr(t.line[3], "time.sleep"));
+	ck_assert_str_eq(t.line[4],
+	    "(2 more rows not shown: a limit of 0 shows all)");
+	ck_assert_int_eq(strncmp(t.line[5], "fullprof: 4010 samples", 22), 0);
+	fp__buf_free(&t.buf);
+	fp_snapshot_free(snap);
+
+	o.sort = FP__SORT_MEAN;
+	o.limit = 0;
+	snap = render_sampled(&t, d, &o);
+	ck_assert_uint_eq(t.nlines, 8);
+	ck_assert_ptr_nonnull(strstr(t.line[2], "time.sleep"));
+	ck_assert_ptr_nonnull(strstr(t.line[2], "  11.000s ± 0.201s"));
+	ck_assert_str_eq(t.line[7], "fullprof: sorted by total: sampling "
+	    "measures no mean or max");
+	fp__buf_free(&t.buf);
+	fp_snapshot_free(snap);
+
+	/* Merged profiles of several intervals; memory that ran out. */
+	d->meta.interval = 0;
+	d->meta.lost = 2;
+	o.sort = FP__SORT_TOTAL;
+	snap = render_sampled(&t, d, &o);
+	ck_assert_str_eq(t.line[0], "fullprof: statistical profile, wall "
+	    "timer, samples at mixed intervals, 4.010s, Python 3.11.2, pid "
+	    "4242, 4 functions");
+	ck_assert_str_eq(t.line[t.nlines - 1], "fullprof: warning: memory "
+	    "ran out, 2 samples not recorded");
+	fp__buf_free(&t.buf);
+	fp_snapshot_free(snap);
+	fp__pdata_free(d);
+}
+END_TEST
+
 /* Returns the suite of runtime/report-table.c. */
 Suite *
 suite_report_table(void)
@@ -711,6 +830,7 @@ suite_report_table(void)
 	tcase_add_test(tc, test_fp__format_duration_rounding_carry);
 	tcase_add_test(tc, test_fp__format_duration_negative);
 	tcase_add_test(tc, test_fp__format_duration_small_buffer);
+	tcase_add_test(tc, test_fp__format_estimate_examples);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__format_path");
@@ -736,6 +856,8 @@ suite_report_table(void)
 	tcase_add_test(tc, test_fp__render_table_long_name);
 	tcase_add_test(tc, test_fp__render_table_aligned);
 	tcase_add_test(tc, test_fp__render_table_lost);
+	tcase_add_test(tc, test_fp__render_table_sampled);
+	tcase_add_test(tc, test_fp__render_table_sampled_sort);
 	suite_add_tcase(s, tc);
 	return s;
 }
