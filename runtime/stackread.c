@@ -3,9 +3,12 @@
  * interpreter's memory without its lock.
  *
  * One sample costs: two reads to reach the thread list, one or two per
- * thread state, one per frame (its fields up to localsplus[0] in one
- * read), then one batched read of the headers of every code object on the
- * stack. Code objects are cached by address; a hit is checked against the
+ * thread state, then the frames: CPython pushes the frames of Python
+ * calls one after the other in a per-thread data stack, callers at lower
+ * addresses, so one read of the WINDOW bytes below a frame usually holds
+ * its callers too (a frame elsewhere, in a generator or on the C stack,
+ * costs a read of its own). Then one batched read of the headers of every
+ * code object on the stack. Code objects are cached by address; a hit is checked against the
  * header just read (type, co_filename and co_qualname pointers,
  * co_firstlineno), so a freed code object whose address was reused never
  * shows the old name. Only a miss reads strings and the module's
@@ -30,6 +33,9 @@
 #define SPECULATE	128		/* string bytes read along with the header */
 #define STEPS_MAX	(4 * FP__STACK_MAX)	/* frames walked, shims included */
 #define ENTRIES_MAX	32		/* dict entries searched for __name__ */
+#define WINDOW		16384		/* bytes of data stack read at once */
+#define GEN_EXTRA	512		/* bytes of a generator's value stack
+					 * read along with its frame */
 
 enum { KIND_OTHER, KIND_SELECT, KIND_RUN_ONCE };
 
@@ -49,7 +55,18 @@ struct pending {
 	uint64_t code;
 	uint64_t globals;
 	uint64_t first_local;
+	size_t hdr;		/* index of its code's header in hdrs */
 };
+
+/* A code address seen in the current walk (stamp == the walk's), and
+ * where its header goes: recursion reads each code object once. */
+struct seen {
+	uint64_t code;
+	uint64_t stamp;
+	size_t hdr;
+};
+
+#define SEEN_SLOTS	(2 * FP__STACK_MAX)
 
 struct fp__stackreader {
 	fp__mem_t mem;
@@ -65,6 +82,14 @@ struct fp__stackreader {
 	struct pending *pend;	/* FP__STACK_MAX frames of one thread */
 	unsigned char *hdrs;	/* FP__STACK_MAX code headers */
 	fp__mem_iov_t *iov;	/* FP__STACK_MAX requests */
+	struct seen *seen;	/* SEEN_SLOTS */
+	uint64_t stamp;		/* walks so far */
+	/* The window of memory last read around a frame: a thread's frames
+	 * sit next to each other in its data stack, callers below. */
+	uint64_t win_lo, win_hi;
+	unsigned char win[WINDOW];
+	unsigned char one[SPAN_MAX];	/* a frame read on its own */
+	unsigned char gbuf[2 * SPAN_MAX + GEN_EXTRA]; /* a generator read */
 	/* Scratch space of string decoding (UTF-8 takes up to 4 bytes a
 	 * code point). */
 	unsigned char chars[4 * STR_MAX];
@@ -436,8 +461,9 @@ fp__stackreader_new(int pid, uint64_t runtime_addr,
 	r->pend = calloc(FP__STACK_MAX, sizeof *r->pend);
 	r->hdrs = calloc(FP__STACK_MAX, r->code_span);
 	r->iov = calloc(FP__STACK_MAX, sizeof *r->iov);
+	r->seen = calloc(SEEN_SLOTS, sizeof *r->seen);
 	if (r->slots == NULL || r->pend == NULL || r->hdrs == NULL ||
-	    r->iov == NULL)
+	    r->iov == NULL || r->seen == NULL)
 		goto fail;
 	return r;
 fail:
@@ -445,20 +471,44 @@ fail:
 	return NULL;
 }
 
-/* Reads the frame at addr into f: 0 or -errno (-EFAULT for a frame that
- * fails the checks). With top, also finds its value stack's top item. */
+/* Returns the frame_span bytes at addr: from the window when it holds
+ * them, else from a new window ending with them (or, when the memory
+ * below is not mapped, from the page they start in, or alone). NULL, with
+ * *err set, when they cannot be read. */
+static const unsigned char *
+frame_bytes(fp__stackreader_t *r, uint64_t addr, int *err)
+{
+	uint64_t hi = addr + r->frame_span, lo;
+
+	if (r->win_hi != 0 && addr >= r->win_lo && hi <= r->win_hi)
+		return r->win + (addr - r->win_lo);
+	r->win_hi = 0;
+	lo = hi > WINDOW ? hi - WINDOW : 0;
+	if (lo != 0 && fp__mem_read(&r->mem, lo, r->win, hi - lo) == 0)
+		goto windowed;
+	lo = addr & ~(uint64_t)4095;
+	if (hi - lo <= WINDOW && lo != 0 &&
+	    fp__mem_read(&r->mem, lo, r->win, hi - lo) == 0)
+		goto windowed;
+	if ((*err = fp__mem_read(&r->mem, addr, r->one, r->frame_span)) != 0)
+		return NULL;
+	return r->one;
+windowed:
+	r->win_lo = lo;
+	r->win_hi = hi;
+	return r->win + (addr - lo);
+}
+
+/* Fills f from the frame_span bytes b of the frame at addr: 0, or
+ * -EFAULT for a frame that fails the checks. With top, also finds its
+ * value stack's top item, from b when the len bytes read there hold it. */
 static int
-read_frame(fp__stackreader_t *r, uint64_t addr, fp__rframe_t *f, int top)
+parse_frame(fp__stackreader_t *r, uint64_t addr, const unsigned char *b,
+    size_t len, fp__rframe_t *f, int top)
 {
 	const fp__pylayout_t *l = &r->l;
-	unsigned char b[SPAN_MAX];
 	uint64_t locals, end = 0;
-	int err;
 
-	if (!plausible(addr))
-		return -EFAULT;
-	if ((err = fp__mem_read(&r->mem, addr, b, r->frame_span)) != 0)
-		return err;
 	f->addr = addr;
 	f->previous = word(b, l->frame_previous);
 	f->code = word(b, l->frame_code);
@@ -481,17 +531,73 @@ read_frame(fp__stackreader_t *r, uint64_t addr, fp__rframe_t *f, int top)
 		if (end <= locals || end - locals > (8u << 20) || (end & 7))
 			end = 0;
 	}
-	if (end != 0 && read_word(r, end - 8, &f->stack_top) == 0 &&
-	    !plausible(f->stack_top))
+	if (end == 0)
+		return 0;
+	if (end - addr <= len)
+		f->stack_top = word(b, end - addr - 8);
+	else if (read_word(r, end - 8, &f->stack_top) != 0)
+		f->stack_top = 0;
+	if (!plausible(f->stack_top))
 		f->stack_top = 0;
 	return 0;
+}
+
+/* Reads a frame of the data stack at addr through the window into f: 0
+ * or -errno. */
+static int
+read_frame(fp__stackreader_t *r, uint64_t addr, fp__rframe_t *f)
+{
+	const unsigned char *b;
+	int err = -EFAULT;
+
+	if (!plausible(addr))
+		return -EFAULT;
+	if ((b = frame_bytes(r, addr, &err)) == NULL)
+		return err;
+	return parse_frame(r, addr, b, r->frame_span, f, 0);
 }
 
 /* Reads the frame at addr: 0 or -errno. */
 int
 fp__stackreader_frame(fp__stackreader_t *r, uint64_t addr, fp__rframe_t *f)
 {
-	return read_frame(r, addr, f, 1);
+	int err;
+
+	if (!plausible(addr))
+		return -EFAULT;
+	if ((err = fp__mem_read(&r->mem, addr, r->one, r->frame_span)) != 0)
+		return err;
+	return parse_frame(r, addr, r->one, r->frame_span, f, 1);
+}
+
+/* Reads a suspended generator or coroutine and its frame: 0 or -errno. */
+int
+fp__stackreader_suspended(fp__stackreader_t *r, uint64_t addr,
+    fp__rframe_t *f)
+{
+	const fp__pylayout_t *l = &r->l;
+	size_t len = l->gen_iframe + r->frame_span;
+	uint64_t type;
+	int64_t state;
+	int err;
+
+	if (!plausible(addr) || len > SPAN_MAX ||
+	    l->gen_frame_state >= l->gen_iframe ||
+	    (l->type_gen == 0 && l->type_coro == 0))
+		return -EFAULT;
+	/* With the start of the value stack when the memory is there. */
+	if (fp__mem_read(&r->mem, addr, r->gbuf, len + GEN_EXTRA) == 0)
+		len += GEN_EXTRA;
+	else if ((err = fp__mem_read(&r->mem, addr, r->gbuf, len)) != 0)
+		return err;
+	type = word(r->gbuf, l->ob_type);
+	state = (int8_t)r->gbuf[l->gen_frame_state];
+	if ((type != l->type_gen && type != l->type_coro) ||
+	    state <= (int64_t)l->gen_state_created ||
+	    state >= (int64_t)l->gen_state_executing)
+		return -EFAULT;
+	return parse_frame(r, addr + l->gen_iframe, r->gbuf + l->gen_iframe,
+	    len - l->gen_iframe, f, 1);
 }
 
 /* Resolves the code object at code into a cached record, or NULL. */
@@ -509,22 +615,49 @@ fp__stackreader_code(fp__stackreader_t *r, uint64_t code, uint64_t globals)
 	return c != NULL ? &c->pub : NULL;
 }
 
+/* Returns the index in hdrs of the header of code for this walk,
+ * queueing its read when code is new to the walk. */
+static size_t
+header_slot(fp__stackreader_t *r, uint64_t code, size_t *nhdr)
+{
+	size_t i = (size_t)((code >> 4) * 0x9e3779b97f4a7c15ull) &
+	    (SEEN_SLOTS - 1);
+	struct seen *s;
+
+	for (;; i = (i + 1) & (SEEN_SLOTS - 1)) {
+		s = &r->seen[i];
+		if (s->stamp != r->stamp)
+			break;
+		if (s->code == code)
+			return s->hdr;
+	}
+	s->stamp = r->stamp;
+	s->code = code;
+	s->hdr = (*nhdr)++;
+	r->iov[s->hdr].addr = code;
+	r->iov[s->hdr].dst = r->hdrs + s->hdr * r->code_span;
+	r->iov[s->hdr].len = r->code_span;
+	return s->hdr;
+}
+
 /* Walks one thread's frames from the innermost (frame) out, filling
  * t->frames, t->depth, t->truncated and t->idle_loop. */
 static void
 walk(fp__stackreader_t *r, uint64_t frame, fp__rthread_t *t)
 {
 	const fp__pylayout_t *l = &r->l;
-	size_t n = 0, steps, i, ok;
+	size_t n = 0, nhdr = 0, steps, i, ok;
 	uint64_t run_once_self = 0;
 	fp__rframe_t f;
 
 	t->depth = 0;
 	t->truncated = 0;
 	t->idle_loop = 0;
+	r->win_hi = 0;		/* a window is good for one walk only */
+	r->stamp++;
 	for (steps = 0; frame != 0; steps++) {
 		if (steps == STEPS_MAX || n == FP__STACK_MAX ||
-		    read_frame(r, frame, &f, 0) != 0) {
+		    read_frame(r, frame, &f) != 0) {
 			t->truncated = 1;
 			break;
 		}
@@ -539,29 +672,27 @@ walk(fp__stackreader_t *r, uint64_t frame, fp__rthread_t *t)
 		r->pend[n].code = f.code;
 		r->pend[n].globals = f.globals;
 		r->pend[n].first_local = f.first_local;
-		r->iov[n].addr = f.code;
-		r->iov[n].dst = r->hdrs + n * r->code_span;
-		r->iov[n].len = r->code_span;
+		r->pend[n].hdr = header_slot(r, f.code, &nhdr);
 		n++;
 	}
-	/* Every code header in one call; an unreadable one ends the stack
-	 * there (the frames outside it are lost, as if truncated). */
-	for (ok = 0; ok < n;) {
-		int got = fp__mem_readv(&r->mem, r->iov + ok, n - ok);
+	/* Every code header in one call (the kernel charges for each
+	 * request, hence one per distinct code object). An unreadable one
+	 * ends the stack at its first frame, as if truncated there. */
+	ok = 0;
+	if (nhdr > 0) {
+		int got = fp__mem_readv(&r->mem, r->iov, nhdr);
 
-		if (got < 0)
-			break;
-		ok += (size_t)got;
-		if (ok < n)
-			break;
-	}
-	if (ok < n) {
-		n = ok;
-		t->truncated = 1;
+		ok = got > 0 ? (size_t)got : 0;
 	}
 	for (i = 0; i < n; i++) {
-		const unsigned char *hdr = r->hdrs + i * r->code_span;
+		const unsigned char *hdr = r->hdrs + r->pend[i].hdr *
+		    r->code_span;
 		struct rcode *c;
+
+		if (r->pend[i].hdr >= ok) {
+			t->truncated = 1;
+			break;
+		}
 
 		/* 3.13's f_executable may be another object: such a frame
 		 * runs no Python code. Before, it is a frame that changed
@@ -672,5 +803,6 @@ fp__stackreader_free(fp__stackreader_t *r)
 	free(r->pend);
 	free(r->hdrs);
 	free(r->iov);
+	free(r->seen);
 	free(r);
 }

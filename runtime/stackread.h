@@ -78,6 +78,13 @@ int fp__stackreader_read(fp__stackreader_t *r, fp__rthread_t *threads,
 int fp__stackreader_frame(fp__stackreader_t *r, uint64_t addr,
     fp__rframe_t *f);
 
+/* Reads the generator or coroutine at addr and its embedded frame, in
+ * one read: 0 when it is one (its type is the layout's type_gen or
+ * type_coro, which must be known) and suspended, with its frame in f as
+ * fp__stackreader_frame() gives it; -EFAULT when it is not, or -errno. */
+int fp__stackreader_suspended(fp__stackreader_t *r, uint64_t addr,
+    fp__rframe_t *f);
+
 /* Resolves the code object at code, run in the module whose globals dict
  * is at globals (0 if unknown), into a cached record; NULL when it is not
  * a readable code object (3.13's shim frames have None there). */

@@ -8,7 +8,9 @@
  * suspended is a uniform choice among those tasks, and takes few probes
  * while the table is reasonably full (CPython rebuilds it from the live
  * entries as new tasks arrive). Probes go eight at a time, each step of
- * the path (slot, weak reference, task, coroutine) one batched read. A
+ * the path (slot, weak reference, task) one batched read, then one read
+ * per coroutine of the loop's tasks (its header, frame and value stack
+ * together) and one per code object of the chosen chain. A
  * table left sparse by a burst of finished tasks is scanned whole when it
  * holds few entries.
  *
@@ -55,6 +57,7 @@ struct probe {
 	uint64_t ref[8];	/* the weak reference's first words */
 	uint64_t task[64];	/* the task's first words */
 	uint64_t coro;
+	fp__rframe_t frame;	/* the coroutine's frame, once checked */
 };
 
 /* Returns non-zero when p can be the address of an object. */
@@ -62,6 +65,15 @@ static int
 plausible(uint64_t p)
 {
 	return p >= 4096 && (p & 7) == 0 && p < (1ull << 56);
+}
+
+/* Returns non-zero when a set entry (key, hash) may hold a live key: a
+ * deleted entry keeps the dummy key with hash -1, which no object's hash
+ * is. */
+static int
+live_entry(const uint64_t *slot)
+{
+	return plausible(slot[0]) && slot[1] != UINT64_MAX;
 }
 
 /* Returns a task reader that knows nothing yet, or NULL. */
@@ -219,35 +231,6 @@ next_random(uint64_t *s)
 	return *s * 0x2545f4914f6cdd1dull;
 }
 
-/* Returns non-zero when a generator state is a suspended one. */
-static int
-suspended(const fp__pylayout_t *l, int8_t state)
-{
-	return state > (int64_t)l->gen_state_created &&
-	    state < (int64_t)l->gen_state_executing;
-}
-
-/* Reads the type pointer and frame state of the generator or coroutine
- * at g: 0 when it is one (of a known type) and suspended, else -1. */
-static int
-check_gen(fp__mem_t *m, const fp__pylayout_t *l, uint64_t g)
-{
-	unsigned char b[512];
-	uint64_t type, size;
-	int8_t state;
-
-	size = (l->gen_frame_state > l->ob_type ? l->gen_frame_state :
-	    l->ob_type + 7) + 1;
-	if (!plausible(g) || size > sizeof b || fp__mem_read(m, g, b, size) != 0)
-		return -1;
-	memcpy(&type, b + l->ob_type, 8);
-	memcpy(&state, b + l->gen_frame_state, 1);
-	if ((l->type_coro == 0 && l->type_gen == 0) ||
-	    (type != l->type_coro && type != l->type_gen))
-		return -1;
-	return suspended(l, state) ? 0 : -1;
-}
-
 /* Reads every request of iov[0..k), noting in ok[] which were read:
  * 0, or -errno when the process cannot be read at all. */
 static int
@@ -285,7 +268,7 @@ filter(fp__taskread_t *t, fp__stackreader_t *r, uint64_t loop,
 	 * ones, fail the type check) */
 	for (i = k = 0; i < n; i++) {
 		p[i].coro = 0;
-		if (!plausible(p[i].slot[0]))
+		if (!live_entry(p[i].slot))
 			continue;
 		iov[k].addr = p[i].slot[0];
 		iov[k].dst = p[i].ref;
@@ -320,17 +303,18 @@ filter(fp__taskread_t *t, fp__stackreader_t *r, uint64_t loop,
 	/* their coroutines, suspended (one read each: only the loop's own
 	 * tasks get this far) */
 	for (i = keep = 0; i < n; i++) {
-		if (p[i].coro != 0 && check_gen(m, l, p[i].coro) == 0)
+		if (p[i].coro != 0 &&
+		    fp__stackreader_suspended(r, p[i].coro, &p[keep].frame) == 0)
 			p[keep++].coro = p[i].coro;
 	}
 	return keep;
 }
 
-/* Picks a waiting task's coroutine by random probes of the table; 0
- * when none was found in ROUNDS rounds. */
-static uint64_t
+/* Picks a waiting task by random probes of the table, its coroutine's
+ * frame into *out; returns 0 when none was found in ROUNDS rounds. */
+static int
 probe_random(fp__taskread_t *t, fp__stackreader_t *r, uint64_t loop,
-    uint64_t table, uint64_t mask, uint64_t *seed)
+    uint64_t table, uint64_t mask, uint64_t *seed, fp__rframe_t *out)
 {
 	fp__mem_t *m = fp__stackreader_mem(r);
 	struct probe p[PROBES];
@@ -348,21 +332,24 @@ probe_random(fp__taskread_t *t, fp__stackreader_t *r, uint64_t loop,
 		if (got <= 0)
 			return 0;
 		n = filter(t, r, loop, p, (size_t)got);
-		if (n > 0)
-			return p[0].coro;
+		if (n > 0) {
+			*out = p[0].frame;
+			return 1;
+		}
 	}
 	return 0;
 }
 
-/* Picks a waiting task's coroutine from a whole read of a small table,
- * uniformly among the qualifying ones; 0 when there is none. */
-static uint64_t
+/* Picks a waiting task from a whole read of a small table, uniformly
+ * among the qualifying ones, its coroutine's frame into *out; returns 0
+ * when there is none. */
+static int
 scan_all(fp__taskread_t *t, fp__stackreader_t *r, uint64_t loop,
-    uint64_t table, uint64_t mask, uint64_t *seed)
+    uint64_t table, uint64_t mask, uint64_t *seed, fp__rframe_t *out)
 {
 	fp__mem_t *m = fp__stackreader_mem(r);
 	struct probe p[PROBES];
-	uint64_t slots = mask + 1, i, chosen = 0, seen = 0;
+	uint64_t slots = mask + 1, i, seen = 0;
 	size_t n = 0, k, j;
 
 	if (slots > t->scan_cap) {
@@ -376,7 +363,7 @@ scan_all(fp__taskread_t *t, fp__stackreader_t *r, uint64_t loop,
 	if (fp__mem_read(m, table, t->scan, slots * 16) != 0)
 		return 0;
 	for (i = 0; i <= slots; i++) {
-		if (i < slots && plausible(t->scan[2 * i])) {
+		if (i < slots && live_entry(&t->scan[2 * i])) {
 			p[n].slot[0] = t->scan[2 * i];
 			p[n].slot[1] = t->scan[2 * i + 1];
 			n++;
@@ -387,36 +374,34 @@ scan_all(fp__taskread_t *t, fp__stackreader_t *r, uint64_t loop,
 			for (j = 0; j < k; j++) {
 				seen++;
 				if (next_random(seed) % seen == 0)
-					chosen = p[j].coro;
+					*out = p[j].frame;
 			}
 			n = 0;
 		}
 	}
-	return chosen;
+	return seen > 0;
 }
 
-/* Fills chain with the await chain from the coroutine coro outward-in;
- * returns its length. */
+/* Fills chain with the await chain from the suspended coroutine whose
+ * frame is f, outermost first; returns its length. */
 static size_t
-follow(fp__stackreader_t *r, uint64_t coro, const fp__rcode_t **chain,
+follow(fp__stackreader_t *r, fp__rframe_t *f, const fp__rcode_t **chain,
     size_t max)
 {
-	fp__mem_t *m = fp__stackreader_mem(r);
-	const fp__pylayout_t *l = fp__stackreader_layout(r);
 	size_t n = 0, steps;
-	fp__rframe_t f;
 
-	for (steps = 0; steps < CHAIN_STEPS && n < max && coro != 0; steps++) {
-		const fp__rcode_t *c;
+	for (steps = 0; steps < CHAIN_STEPS && n < max; steps++) {
+		const fp__rcode_t *c = fp__stackreader_code(r, f->code,
+		    f->globals);
 
-		if (fp__stackreader_frame(r, coro + l->gen_iframe, &f) != 0 ||
-		    (c = fp__stackreader_code(r, f.code, f.globals)) == NULL)
+		if (c == NULL)
 			break;
 		chain[n++] = c;
 		/* What it awaits is on top of its value stack; only a
 		 * suspended coroutine or generator is followed. */
-		coro = f.stack_top != 0 && check_gen(m, l, f.stack_top) == 0 ?
-		    f.stack_top : 0;
+		if (f->stack_top == 0 ||
+		    fp__stackreader_suspended(r, f->stack_top, f) != 0)
+			break;
 	}
 	return n;
 }
@@ -428,9 +413,10 @@ fp__taskread_waiting_chain(fp__taskread_t *t, fp__stackreader_t *r,
     size_t *n)
 {
 	fp__mem_t *m = fp__stackreader_mem(r);
-	uint64_t hdr[16], used, mask, table, coro, seed;
+	uint64_t hdr[16], used, mask, table, seed;
+	fp__rframe_t f;
 	size_t span;
-	int err;
+	int err, found;
 
 	*n = 0;
 	if (!t->known)
@@ -447,14 +433,19 @@ fp__taskread_waiting_chain(fp__taskread_t *t, fp__stackreader_t *r,
 	if (used == 0 || ((mask + 1) & mask) != 0 || mask >= (1u << 26) ||
 	    !plausible(table))
 		return -ENOENT;
-	seed = random | 1;
+	/* Spread the caller's number over all bits (splitmix64's finaliser):
+	 * close or counting numbers must not give related probes. */
+	seed = random + 0x9e3779b97f4a7c15ull;
+	seed = (seed ^ seed >> 30) * 0xbf58476d1ce4e5b9ull;
+	seed = (seed ^ seed >> 27) * 0x94d049bb133111ebull;
+	seed = (seed ^ seed >> 31) | 1;
 	if (used * 8 < mask + 1 && used <= SCAN_USED && mask < SCAN_SLOTS)
-		coro = scan_all(t, r, loop, table, mask, &seed);
+		found = scan_all(t, r, loop, table, mask, &seed, &f);
 	else
-		coro = probe_random(t, r, loop, table, mask, &seed);
-	if (coro == 0)
+		found = probe_random(t, r, loop, table, mask, &seed, &f);
+	if (!found)
 		return -ENOENT;
-	*n = follow(r, coro, chain, max);
+	*n = follow(r, &f, chain, max);
 	return *n > 0 ? 0 : -ENOENT;
 }
 

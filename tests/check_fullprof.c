@@ -20,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, suite_clock());
 	srunner_add_suite(sr, suite_fprof());
 	srunner_add_suite(sr, suite_outfile());
+	srunner_add_suite(sr, suite_procfind());
 	srunner_add_suite(sr, suite_report_callgrind());
 	srunner_add_suite(sr, suite_report_collapsed());
 	srunner_add_suite(sr, suite_report_json());

@@ -14,6 +14,7 @@ Suite *suite_capi(void);
 Suite *suite_clock(void);
 Suite *suite_fprof(void);
 Suite *suite_outfile(void);
+Suite *suite_procfind(void);
 Suite *suite_report_callgrind(void);
 Suite *suite_report_collapsed(void);
 Suite *suite_report_json(void);
