@@ -209,11 +209,6 @@ fp__profile_set_argv(fp_profile_t *p, int argc, char *const *argv)
 	return FP_OK;
 }
 
-/* CPython's runtime state, the root the stack reader starts from. Its
- * type is private (internal/pycore_runtime.h); only its address is used
- * here, so it is declared as bytes. */
-extern char _PyRuntime;
-
 /* Starts the sampler of a statistical profile on this process, paused
  * or not. A sampler left orphaned by fork() is replaced. */
 static int
@@ -234,7 +229,7 @@ start_sampler(fp_profile_t *p, int paused)
 	meta = p->meta;
 	meta.pid = (long)getpid();
 	o.pid = (int)getpid();
-	o.runtime_addr = (uint64_t)(uintptr_t)&_PyRuntime;
+	o.runtime_addr = fp__pylayout_native_runtime();
 	fp__pylayout_native(&o.layout);
 	o.interval = p->opts.sample_interval;
 	o.cpu = p->opts.timer == FP_TIMER_CPU;
