@@ -300,6 +300,21 @@ fp__acct_gen_discard(fp__acct_t *a, fp__thread_t *t)
 	a->free_acts = x;
 }
 
+/* Returns non-zero when no segment runs and no activation waits. */
+int
+fp__acct_idle(const fp__acct_t *a)
+{
+	const fp__thread_t *t;
+
+	if (a->nwaiting != 0)
+		return 0;
+	for (t = a->threads; t != NULL; t = t->next) {
+		if (t->epoch == a->epoch && t->depth != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* Adds one closed activation's figures to the sink. */
 static void
 sink_activation(fp__stats_sink_fn sink, void *ctx, const fp__node_t *node,

@@ -175,6 +175,10 @@ void fp__acct_gen_finish(fp__acct_t *a, fp__thread_t *t, fp_time_t now);
  * first instruction): nothing is recorded. */
 void fp__acct_gen_discard(fp__acct_t *a, fp__thread_t *t);
 
+/* Returns non-zero when nothing is open: no thread has a running segment
+ * and no activation waits to be resumed. */
+int fp__acct_idle(const fp__acct_t *a);
+
 /* Closes every open activation as of now: running segments end at now,
  * waiting activations end at their last suspension. With discard, the
  * stacks and the waiting table are emptied (a stop); without, nothing

@@ -89,6 +89,65 @@ fp__frame_suspended(fp__pyframe_t *frame)
 	return gen->gi_frame_state < FRAME_EXECUTING;
 }
 
+/* Returns the frame of a generator, coroutine or async generator. */
+static inline fp__pyframe_t *
+fp__gen_frame(PyObject *gen)
+{
+	return (fp__pyframe_t *)&((PyGenObject *)gen)->gi_iframe;
+}
+
+/* Returns non-zero when gen is a generator, coroutine or async generator
+ * (the types that share PyGenObject's layout). */
+static inline int
+fp__gen_check(PyObject *gen)
+{
+	return PyGen_Check(gen) || PyCoro_CheckExact(gen) ||
+	    PyAsyncGen_CheckExact(gen);
+}
+
+/* Returns non-zero when a generator has returned, raised or been closed:
+ * its frame will not run again. */
+static inline int
+fp__gen_finished(PyObject *gen)
+{
+	return ((PyGenObject *)gen)->gi_frame_state >= FRAME_COMPLETED;
+}
+
+#if PY_VERSION_HEX >= 0x030c0000
+/* 3.12 and later tell watchers of each function created, so the tracer
+ * can keep its frame hook off until a selected function is called (see
+ * gate.h). 3.11 has no function watchers. */
+#define FP__HAVE_FUNC_WATCHERS 1
+
+/* Makes calls to new functions of code unspecialisable: MAKE_FUNCTION
+ * copies the code's version into each function after the creation watcher
+ * ran, and a call site specialised on that version would run the function
+ * inline, past its vectorcall. Version 0 means "none" in 3.12 and 3.13. */
+static inline void
+fp__code_forget_version(PyCodeObject *code)
+{
+	code->co_version = 0;
+}
+
+/* Returns a new reference to the object a weak reference points to, or
+ * NULL when it is gone. */
+static inline PyObject *
+fp__weakref_get(PyObject *ref)
+{
+#if PY_VERSION_HEX >= 0x030d0000
+	PyObject *obj = NULL;
+
+	if (PyWeakref_GetRef(ref, &obj) < 0)
+		PyErr_Clear();
+	return obj;
+#else
+	PyObject *obj = PyWeakref_GetObject(ref);
+
+	return obj != NULL && obj != Py_None ? Py_NewRef(obj) : NULL;
+#endif
+}
+#endif
+
 /* The co_extra block of a code object. CPython keeps this layout private to
  * Objects/codeobject.c (a size, then the slots); it is the same in every
  * supported version. Reading it inline saves a call per profiled call. */

@@ -13,6 +13,10 @@
  * from the instruction pointer (see pyframe.h), and after the evaluation
  * loop returns, a negative generator state means it suspended, anything
  * else that it finished.
+ *
+ * Under a filter (without builtins) the hook is installed only while
+ * something recorded runs or waits, or a selected function is being
+ * called: see gate.h.
  */
 #include "config.h"
 
@@ -20,6 +24,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "gate.h"
 #include "pyframe.h"
 #include "pyfunc.h"
 #include "timeline.h"
@@ -208,6 +213,10 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 		/* Other threads are named when threading._shutdown starts
 		 * and whenever profile data is taken (fp__profile_data). */
 		name_from_bootstrap(t, func, frame);
+		/* A gated hook is off while threads start and end, and may
+		 * never see _bootstrap or _shutdown: ask threading now. */
+		if (t->name == NULL && fp__gate_active())
+			fp__tracer_name_threads(a);
 	}
 	if (t->epoch != a->epoch) {
 		t->epoch = a->epoch;
@@ -267,6 +276,15 @@ settle_stack(fp__thread_t *t, uint32_t depth, fp_time_t now)
 	return t->depth == depth;
 }
 
+/* Lets the gate remove the hook once the last recorded segment of t has
+ * ended. */
+static inline void
+segment_ended(const fp__thread_t *t)
+{
+	if (t->depth == 0 && active_filter != NULL)
+		fp__gate_maybe_off();
+}
+
 /* Returns non-zero when a frame of func is to be recorded under a filter:
  * when the filter selects func, or the running recorded segment is inside
  * a selected function (the filter keeps what selected functions call), or
@@ -317,6 +335,7 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 		/* A generator's frame lives in the generator object, which
 		 * its caller still holds: safe to read after evaluation. */
 		fp__acct_gen_discard(a, t);
+		segment_ended(t);
 		return result;
 	}
 	if (a->timeline != NULL) {
@@ -332,6 +351,7 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 		fp__acct_gen_suspend(a, t, now);
 	else
 		fp__acct_gen_finish(a, t, now);
+	segment_ended(t);
 	return result;
 }
 
@@ -380,6 +400,7 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 					    now);
 				fp__acct_return(t, now);
 			}
+			segment_ended(t);
 		}
 	}
 	return result;
@@ -427,6 +448,42 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 	return 0;
 }
 
+/* Installs (on non-zero) or removes the frame hook: the gate's switch. */
+static void
+set_hook(int on)
+{
+	if (hooked_interp != NULL)
+		_PyInterpreterState_SetEvalFrameFunc(hooked_interp,
+		    on ? eval_hook : previous_eval);
+}
+
+/* Returns non-zero when nothing recorded runs or waits: the gate's test. */
+static int
+idle(void)
+{
+	return active == NULL || fp__acct_idle(active);
+}
+
+/* Gates the hook when a filter is in force without builtins (a C profile
+ * function needs every frame seen), and keeps it on otherwise. */
+static void
+update_gate(const fp__filter_t *filter)
+{
+	if (active_filter == NULL || builtins_on) {
+		if (fp__gate_active()) {
+			fp__gate_end();
+			set_hook(1);
+		}
+		return;
+	}
+	if (fp__gate_active()) {
+		fp__gate_refilter(filter);
+		fp__gate_maybe_off();
+	} else {
+		fp__gate_begin(filter, set_hook, idle);
+	}
+}
+
 /* Makes a the active accounting and installs the hooks. */
 int
 fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
@@ -450,6 +507,7 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 	active = a;
 	if (builtins)
 		fp__set_profile_all_threads(builtin_profile);
+	update_gate(active_filter);
 	return FP_OK;
 }
 
@@ -459,6 +517,7 @@ fp__tracer_stop(fp__acct_t *a)
 {
 	if (active != a)
 		return;
+	fp__gate_end();
 	active = NULL;
 	active_filter = NULL;
 	generation++;
@@ -488,6 +547,7 @@ fp__tracer_filter_changed(const fp__acct_t *a, const fp__filter_t *filter)
 		return;
 	active_filter = filter != NULL && filter->count > 0 ? filter : NULL;
 	fp__filter_generation++;
+	update_gate(active_filter);
 }
 
 /* Makes every frame inside the hooks forget its segment. */
