@@ -109,6 +109,23 @@ fp__profile_set_timer(fp_profile_t *p, const fp_options_t *opts)
 	return FP_OK;
 }
 
+/* Switches a profile that holds no figures between tracing (interval 0)
+ * and sampling every interval ns. */
+int
+fp__profile_set_sampling(fp_profile_t *p, fp_time_t interval)
+{
+	if (p->running || fp__profile_has_data(p))
+		return FP_ERR_STATE;
+	if (interval != 0 && (interval < FP__SAMPLE_MIN_NS ||
+	    interval > FP__SAMPLE_MAX_NS || (p->opts.timer != FP_TIMER_WALL &&
+	    p->opts.timer != FP_TIMER_CPU)))
+		return FP_ERR_INVAL;
+	p->opts.sample_interval = interval;
+	p->meta.mode = interval != 0 ? "sample" : "trace";
+	p->meta.interval = interval;
+	return FP_OK;
+}
+
 /* Adds a function spec. */
 FP_EXPORT int
 fp_profile_add_function(fp_profile_t *p, const char *spec)
@@ -314,7 +331,10 @@ fp_profile_clear(fp_profile_t *p)
 		return FP_ERR_INVAL;
 	if (p->sampler != NULL) {
 		/* In a forked child the sampler must be one of its own. */
-		if (fp__sampler_orphaned(p->sampler)) {
+		if (fp__sampler_orphaned(p->sampler) || !p->running) {
+			/* Forked child: the sampler must be one of its own.
+			 * Stopped: none until the next start, which may be in
+			 * another mode. */
 			fp__sampler_free(p->sampler);
 			p->sampler = NULL;
 			if (p->running)

@@ -35,6 +35,12 @@ int fp__profile_has_data(const fp_profile_t *p);
  * FP_ERR_STATE (it holds figures or is running) or FP_ERR_INVAL. */
 int fp__profile_set_timer(fp_profile_t *p, const fp_options_t *opts);
 
+/* Switches a profile that holds no figures to sampling every interval ns
+ * (0: tracing); returns FP_OK, FP_ERR_STATE (it holds figures or runs) or
+ * FP_ERR_INVAL (an interval out of range, or a timer sampling cannot
+ * use). */
+int fp__profile_set_sampling(fp_profile_t *p, fp_time_t interval);
+
 /* Takes a snapshot with metadata, closing open activations in the copy;
  * NULL on ENOMEM. */
 fp_snapshot_t *fp__profile_snapshot(fp_profile_t *p);

@@ -52,6 +52,52 @@ parse_timer(PyObject *o, fp_timer_kind_t *kind)
 	return 0;
 }
 
+/* Parses start()'s sample: a str with its unit ("1ms") or a number of
+ * seconds, 50us to 10s, or 0/False for tracing; returns 0, or -1 with
+ * ValueError/TypeError set. */
+static int
+parse_sample(PyObject *o, fp_time_t *interval)
+{
+	if (PyUnicode_Check(o)) {
+		const char *s = PyUnicode_AsUTF8(o);
+		int rc;
+
+		if (s == NULL)
+			return -1;
+		if ((rc = fp__interval_parse(s, interval)) == 0)
+			return 0;
+		PyErr_Format(PyExc_ValueError, rc == -2 ? "fullprof.start: "
+		    "sampling interval '%s' is out of range (50us to 10s)" :
+		    "fullprof.start: invalid sampling interval '%s' (a "
+		    "duration with its unit, such as '10ms' or '500us', or a "
+		    "number of seconds)", s);
+		return -1;
+	}
+	if (PyNumber_Check(o) && !PyComplex_Check(o)) {
+		double v = PyFloat_AsDouble(o);
+
+		if (v == -1.0 && PyErr_Occurred())
+			return -1;
+		if (v == 0) {
+			*interval = 0;
+			return 0;
+		}
+		if (!(v * 1e9 >= (double)FP__SAMPLE_MIN_NS &&
+		    v * 1e9 <= (double)FP__SAMPLE_MAX_NS)) {
+			PyErr_Format(PyExc_ValueError, "fullprof.start: "
+			    "sampling interval %R is out of range (50us to 10s, "
+			    "in seconds: 5e-05 to 10)", o);
+			return -1;
+		}
+		*interval = (fp_time_t)(v * 1e9 + 0.5);
+		return 0;
+	}
+	PyErr_Format(PyExc_TypeError, "fullprof.start: sample must be a str "
+	    "such as '1ms' or a number of seconds, not %.100s",
+	    Py_TYPE(o)->tp_name);
+	return -1;
+}
+
 /* Returns the profile, creating a stopped one with the default timer when
  * there is none yet; NULL with MemoryError set. */
 static fp_profile_t *
@@ -180,7 +226,7 @@ out:
 }
 
 PyDoc_STRVAR(start_doc,
-"start(timer='wall', functions=None, builtins=False)\n--\n\n"
+"start(timer='wall', functions=None, builtins=False, sample=None)\n--\n\n"
 "Start recording every Python function call in every thread.\n\n"
 "timer is 'wall' (elapsed time; a coroutine's time suspended at await\n"
 "counts in its total), 'cpu' (CPU time of each thread) or 'process'.\n"
@@ -189,30 +235,58 @@ PyDoc_STRVAR(start_doc,
 "'pkg.mod:Class.method'), globs ('pkg.*') or function objects; it\n"
 "replaces the set given before. builtins=True gives C functions rows of\n"
 "their own.\n\n"
+"sample, when given, switches to statistical mode: every thread's stack\n"
+"is read each interval, a str such as '1ms' or '500us' or a number of\n"
+"seconds (50us to 10s), by a thread of fullprof's own, without the GIL;\n"
+"timer is then 'wall' or 'cpu'. sample=0 goes back to recording every\n"
+"call; None keeps the mode in force (the launcher's --sample).\n\n"
 "Calling start() while recording does nothing. Figures recorded before\n"
 "a stop() are kept and added to; clear() forgets them. Changing the\n"
-"timer of a profile that holds figures raises ValueError.");
+"timer or the mode of a profile that holds figures raises ValueError.");
 
 /* fullprof.start(): see start_doc. */
 static PyObject *
 mod_start(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kwlist[] = { "timer", "functions", "builtins", NULL };
+	static char *kwlist[] = { "timer", "functions", "builtins", "sample",
+	    NULL };
 	PyObject *timer = NULL, *functions = Py_None, *builtins = NULL;
+	PyObject *sample = Py_None;
+	fp_time_t interval = 0;
 	int rc;
 	fp_options_t opts;
 	fp_profile_t *p;
 
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OOO:start", kwlist,
-	    &timer, &functions, &builtins))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OOOO:start", kwlist,
+	    &timer, &functions, &builtins, &sample))
 		return NULL;
 	fp_options_init(&opts);
 	if (timer != NULL && parse_timer(timer, &opts.timer) != 0)
+		return NULL;
+	if (sample != Py_None && parse_sample(sample, &interval) != 0)
 		return NULL;
 	if ((p = profile_or_new()) == NULL)
 		return NULL;
 	if (fp_profile_is_running(p))
 		Py_RETURN_NONE;
+	if (sample != Py_None && interval != p->opts.sample_interval &&
+	    (rc = fp__profile_set_sampling(p, interval)) != FP_OK) {
+		if (rc == FP_ERR_STATE)
+			PyErr_Format(PyExc_ValueError, "fullprof.start: the "
+			    "profile holds figures of another mode; call "
+			    "fullprof.clear() before changing it");
+		else
+			PyErr_Format(PyExc_ValueError, "fullprof.start: a "
+			    "sampled profile measures 'wall' or 'cpu' time, "
+			    "not '%s'", p->meta.timer);
+		return NULL;
+	}
+	if (timer != NULL && p->opts.sample_interval != 0 &&
+	    opts.timer != FP_TIMER_WALL && opts.timer != FP_TIMER_CPU) {
+		PyErr_Format(PyExc_ValueError, "fullprof.start: a sampled "
+		    "profile measures 'wall' or 'cpu' time, not 'process'");
+		return NULL;
+	}
 	if (timer != NULL && opts.timer != p->opts.timer &&
 	    fp__profile_set_timer(p, &opts) != FP_OK) {
 		PyErr_Format(PyExc_ValueError, "fullprof.start: the profile "
@@ -293,9 +367,43 @@ set_seconds(PyObject *d, const char *key, fp_time_t ns)
 	return rc;
 }
 
-/* Returns a new dict for one row, with the keys of the JSON rows. */
+/* Adds the statistical figures of a sampled row to d: samples,
+ * own_samples, error, own_error; calls and the per-call figures become
+ * None, as in the JSON. Returns 0 or -1. */
+static int
+set_sampled(PyObject *d, const fp_row_t *r)
+{
+	static const char *const absent[] = { "calls", "primitive_calls",
+	    "suspended", "min", "mean", "max", NULL };
+	PyObject *v;
+	size_t i;
+
+	for (i = 0; absent[i] != NULL; i++) {
+		if (PyDict_SetItemString(d, absent[i], Py_None) != 0)
+			return -1;
+	}
+	if ((v = PyLong_FromUnsignedLongLong(r->samples)) == NULL ||
+	    PyDict_SetItemString(d, "samples", v) != 0) {
+		Py_XDECREF(v);
+		return -1;
+	}
+	Py_DECREF(v);
+	if ((v = PyLong_FromUnsignedLongLong(r->own_samples)) == NULL ||
+	    PyDict_SetItemString(d, "own_samples", v) != 0) {
+		Py_XDECREF(v);
+		return -1;
+	}
+	Py_DECREF(v);
+	if (set_seconds(d, "error", r->error) != 0 ||
+	    set_seconds(d, "own_error", r->own_error) != 0)
+		return -1;
+	return 0;
+}
+
+/* Returns a new dict for one row, with the keys of the JSON rows (those
+ * of a sampled profile when sampled). */
 static PyObject *
-row_dict(const fp_row_t *r)
+row_dict(const fp_row_t *r, int sampled)
 {
 	PyObject *d = Py_BuildValue("{s:O&,s:i,s:s,s:K,s:K}",
 	    "file", PyUnicode_DecodeFSDefault, r->file, "line", r->line,
@@ -310,7 +418,8 @@ row_dict(const fp_row_t *r)
 	    set_seconds(d, "min", r->min) != 0 ||
 	    set_seconds(d, "mean", r->mean) != 0 ||
 	    set_seconds(d, "max", r->max) != 0 ||
-	    (r->no_data && PyDict_SetItemString(d, "no_data", Py_True) != 0)) {
+	    (r->no_data && PyDict_SetItemString(d, "no_data", Py_True) != 0) ||
+	    (sampled && set_sampled(d, r) != 0)) {
 		Py_DECREF(d);
 		return NULL;
 	}
@@ -324,7 +433,10 @@ PyDoc_STRVAR(stats_doc,
 "primitive_calls, own, total, suspended, min, mean, max (times in\n"
 "seconds). A traced name that matched no function that ran gives a row\n"
 "with 'no_data': True. Works while recording (a consistent snapshot,\n"
-"open calls counted up to now) and after stop().");
+"open calls counted up to now) and after stop().\n\n"
+"A sampled profile (start(sample=...)) has the keys of sampled JSON rows:\n"
+"samples, own_samples, own, total (estimates), error, own_error, and\n"
+"None for calls, primitive_calls, suspended, min, mean and max.");
 
 /* fullprof.stats(): see stats_doc. */
 static PyObject *
@@ -342,7 +454,8 @@ mod_stats(PyObject *self, PyObject *unused)
 	fp__snapshot_sort(snap, FP__SORT_TOTAL);
 	list = PyList_New(0);
 	for (i = 0; list != NULL && i < snap->count; i++) {
-		PyObject *d = row_dict(&snap->rows[i]);
+		PyObject *d = row_dict(&snap->rows[i],
+		    current->opts.sample_interval != 0);
 
 		if (d == NULL || PyList_Append(list, d) != 0)
 			Py_CLEAR(list);

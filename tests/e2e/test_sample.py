@@ -11,8 +11,8 @@ import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fptest import (EXAMPLES, approx, check, eq, find_row, main, profile,
-                    profile_run, row, run, script, test)
+from fptest import (EXAMPLES, FULLPROF, approx, check, eq, find_row, main,
+                    profile, profile_run, row, run, run_cmd, script, test)
 
 
 def sampled(target, *opts):
@@ -208,6 +208,57 @@ def program_behaves_as_under_python():
                         "sys.exit(3)", "a", "b"])
     eq(rc, 3, "exit status")
     eq(out, "hi ['a', 'b']\n", "stdout")
+
+
+MODULE_SCRIPT = """
+import fullprof, sys
+def spin(n):
+    x = 0
+    for i in range(n):
+        x += i
+if "--paused" not in sys.argv:
+    fullprof.start(sample="1ms")
+else:
+    fullprof.start()
+spin(4000000)
+rows = {r["name"]: r for r in fullprof.stats()}
+assert rows["spin"]["samples"] > 10, rows["spin"]
+assert rows["spin"]["calls"] is None, rows["spin"]
+assert rows["spin"]["error"] > 0, rows["spin"]
+fullprof.stop()
+for bad in ("10", "1us", 20, [1]):
+    try:
+        fullprof.start(sample=bad)
+    except (ValueError, TypeError) as e:
+        print(type(e).__name__)
+try:
+    fullprof.start(sample=0)
+except ValueError:
+    print("mode kept")
+fullprof.clear()
+fullprof.start(sample=0)
+spin(10)
+fullprof.stop()
+print([r["calls"] for r in fullprof.stats() if r["name"] == "spin"])
+"""
+
+
+@test
+def module_sample_in_plain_python():
+    builddir = os.environ.get("FULLPROF_BUILDDIR") or os.path.dirname(
+        FULLPROF or "")
+    env = {"PYTHONPATH": builddir}
+    rc, out, err = run_cmd([sys.executable, "-c", MODULE_SCRIPT], env=env)
+    eq(rc, 0, "exit status (stderr: %s)" % err[-1500:])
+    eq(out.split(), ["ValueError", "ValueError", "ValueError", "TypeError",
+                     "mode", "kept", "[1]"], "output")
+
+
+@test
+def module_start_in_launcher_sample_mode():
+    rc, out, err = run(["--sample=1ms", "--paused", "-q", "-c",
+                        MODULE_SCRIPT, "--paused"])
+    eq(rc, 0, "exit status (stderr: %s)" % err[-1500:])
 
 
 if __name__ == "__main__":
