@@ -17,6 +17,7 @@ struct fp_cmd_entry {
 
 extern const struct fp_cmd_entry fp_cmd_run_entry;
 extern const struct fp_cmd_entry fp_cmd_report_entry;
+extern const struct fp_cmd_entry fp_cmd_attach_entry;
 
 /* Prints "fullprof: MESSAGE" and a pointer to --help to stderr, and returns
  * FP_EXIT_USAGE. */

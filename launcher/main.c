@@ -17,6 +17,7 @@
 static const struct fp_cmd_entry *const commands[] = {
 	&fp_cmd_run_entry,
 	&fp_cmd_report_entry,
+	&fp_cmd_attach_entry,
 	NULL
 };
 
