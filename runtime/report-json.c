@@ -51,9 +51,46 @@ put_sampled(fp__buf_t *out, const fp_row_t *r)
 	    "null, \"max\": null");
 }
 
-/* Appends the JSON document for snap to out. */
-void
-fp__render_json(fp__buf_t *out, const fp_snapshot_t *snap)
+/* Appends the "threads" list of d: each thread's name, ids and process,
+ * with the time (and, sampled, the samples) of the calls made at its top
+ * level, which is the thread's whole profiled time. */
+static void
+put_threads(fp__buf_t *out, const fp__pdata_t *d, int sampled)
+{
+	size_t i, t;
+
+	fp__buf_puts(out, ",\n \"threads\": [");
+	for (t = 0; t < d->nthreads; t++) {
+		const fp__pthread_t *th = &d->threads[t];
+		fp_time_t total = 0;
+		uint64_t samples = 0;
+
+		for (i = 0; i < d->nnodes; i++) {
+			const fp__pnode_t *n = &d->nodes[i];
+
+			if (n->parent == th->root) {
+				total += n->stats.total;
+				samples += n->stats.samples;
+			}
+		}
+		fp__buf_puts(out, t ? ",\n  {\"name\": " : "\n  {\"name\": ");
+		fp__buf_json_string(out, th->name);
+		fp__buf_printf(out, ", \"ident\": %llu, \"native_id\": %lld, "
+		    "\"pid\": %llu", (unsigned long long)th->ident,
+		    (long long)th->native_id, (unsigned long long)th->pid);
+		put_seconds(out, "total", total);
+		if (sampled)
+			fp__buf_printf(out, ", \"samples\": %llu",
+			    (unsigned long long)samples);
+		fp__buf_puts(out, "}");
+	}
+	fp__buf_puts(out, "]");
+}
+
+/* Appends the JSON document for snap to out, with the threads of d when
+ * given. */
+static void
+render(fp__buf_t *out, const fp_snapshot_t *snap, const fp__pdata_t *d)
 {
 	const fp__meta_t *m = &snap->meta;
 	int a, sampled = fp__meta_sampled(m);
@@ -101,7 +138,17 @@ fp__render_json(fp__buf_t *out, const fp_snapshot_t *snap)
 			fp__buf_puts(out, ", \"no_data\": true");
 		fp__buf_puts(out, "}");
 	}
-	fp__buf_puts(out, "]}\n");
+	fp__buf_puts(out, "]");
+	if (d != NULL)
+		put_threads(out, d, sampled);
+	fp__buf_puts(out, "}\n");
+}
+
+/* Appends the JSON document for snap to out. */
+void
+fp__render_json(fp__buf_t *out, const fp_snapshot_t *snap)
+{
+	render(out, snap, NULL);
 }
 
 /* Renders profile data as the JSON document, rows in o->sort order. */
@@ -114,7 +161,7 @@ fp__render_json_pdata(fp__buf_t *out, const fp__pdata_t *d,
 	if (snap == NULL)
 		return FP_ERR_NOMEM;
 	fp__snapshot_sort(snap, fp__sort_key_for(&d->meta, o->sort));
-	fp__render_json(out, snap);
+	render(out, snap, d);
 	fp_snapshot_free(snap);
 	return out->nomem ? FP_ERR_NOMEM : FP_OK;
 }

@@ -391,6 +391,40 @@ fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__render_opts_t *o
 		    sampled ? "sample" : "call", snap->meta.lost == 1 ? "" : "s");
 }
 
+/* The most threads the footer of a sampled table names. */
+#define FOOTER_THREADS 16
+
+/* Appends the footer line of a sampled table that names its threads, with
+ * their ids and samples (a sampler sees every thread, also those that
+ * ran no profiled code of their own). */
+static void
+put_threads_footer(fp__buf_t *out, const fp__pdata_t *d)
+{
+	size_t i, t;
+
+	fp__buf_printf(out, "fullprof: %zu thread%s:", d->nthreads,
+	    d->nthreads == 1 ? "" : "s");
+	for (t = 0; t < d->nthreads && t < FOOTER_THREADS; t++) {
+		const fp__pthread_t *th = &d->threads[t];
+		uint64_t samples = 0;
+		char name[256];
+
+		for (i = 0; i < d->nnodes; i++) {
+			if (d->nodes[i].parent == th->root)
+				samples += d->nodes[i].stats.samples;
+		}
+		escape_controls(th->name, name, sizeof name);
+		fp__buf_printf(out, "%s %s (ident %llu, tid %lld, %llu sample%s)",
+		    t ? "," : "", name, (unsigned long long)th->ident,
+		    (long long)th->native_id, (unsigned long long)samples,
+		    samples == 1 ? "" : "s");
+	}
+	if (d->nthreads > FOOTER_THREADS)
+		fp__buf_printf(out, " and %zu more", d->nthreads -
+		    FOOTER_THREADS);
+	fp__buf_puts(out, "\n");
+}
+
 /* Renders profile data as the table. */
 int
 fp__render_table_pdata(fp__buf_t *out, const fp__pdata_t *d,
@@ -401,6 +435,8 @@ fp__render_table_pdata(fp__buf_t *out, const fp__pdata_t *d,
 	if (snap == NULL)
 		return FP_ERR_NOMEM;
 	fp__render_table(out, snap, o);
+	if (fp__meta_sampled(&d->meta) && d->nthreads > 0)
+		put_threads_footer(out, d);
 	fp_snapshot_free(snap);
 	return out->nomem ? FP_ERR_NOMEM : FP_OK;
 }

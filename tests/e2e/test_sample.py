@@ -114,6 +114,13 @@ def threads_each_sampled():
         names = " ".join(p["name"] for p in json.load(f)["profiles"])
     for n in ("heavy-thread", "light-thread"):
         check(n in names, "thread %r missing from %r" % (n, names))
+    threads = {t["name"]: t for t in doc["threads"]}
+    for n in ("heavy-thread", "light-thread", "MainThread"):
+        check(n in threads, "thread %r missing from the JSON %r" % (
+            n, sorted(threads)))
+    check(threads["heavy-thread"]["native_id"] !=
+          threads["light-thread"]["native_id"], "native ids")
+    check(threads["heavy-thread"]["samples"] > 50, "heavy-thread samples")
     heavy, light = row(doc, "heavy"), row(doc, "light")
     check(heavy["samples"] > 50 and light["samples"] > 50,
           "a thread barely sampled: heavy %r, light %r" % (
@@ -142,6 +149,8 @@ def table_shows_error_and_counts():
     check("\u00b1" in err, "no '\u00b1' in the table:\n" + err[-1500:])
     check("requested" in err and "dropped" in err,
           "no sample counts in the table:\n" + err[-1500:])
+    check("1 thread: MainThread (ident " in err,
+          "no thread line in the table:\n" + err[-1500:])
 
 
 @test
