@@ -390,7 +390,10 @@ START_TEST(test_fp__render_json_sampled)
 	    "\"calls\": null, \"primitive_calls\": null, \"samples\": 0, "
 	    "\"own_samples\": 0, \"own\": 0, \"own_error\": 0, \"total\": 0, "
 	    "\"error\": 0, \"suspended\": null, \"min\": null, "
-	    "\"mean\": null, \"max\": null, \"no_data\": true}]}\n";
+	    "\"mean\": null, \"max\": null, \"no_data\": true}],\n"
+	    " \"threads\": [\n"
+	    "  {\"name\": \"MainThread\", \"ident\": 1, \"native_id\": 1, "
+	    "\"pid\": 4242, \"total\": 4, \"samples\": 4000}]}\n";
 	static const fp__sort_key_t keys[] = { FP__SORT_TOTAL, FP__SORT_CALLS,
 	    FP__SORT_MEAN, FP__SORT_MAX };
 	fp__pdata_t *d = fixture_sampled_tree();
