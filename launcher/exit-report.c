@@ -37,6 +37,7 @@ static int finished, finish_status;
 static int term_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t term_received;
 static pid_t owner_pid;
+static pid_t run_pid;		/* the process fullprof started */
 
 /* Returns non-zero while the interpreter is being finalised. */
 static int
@@ -86,6 +87,18 @@ write_outputs(void)
 	if (options.subprocesses && fp_subprocesses_exit(d) != 0) {
 		fp__pdata_free(d);
 		return 0;
+	}
+	/* Any other forked child that runs on to its end keeps its hands
+	 * off the -o files: they hold the profile of the process fullprof
+	 * started, which may end first. It says so (its exit status stays
+	 * its own) and prints its table unless -q. */
+	if (getpid() != run_pid && options.noutputs > 0) {
+		fprintf(stderr, "fullprof: process %ld, forked from %ld, does "
+		    "not write %s%s (--subprocesses gives each process a file "
+		    "of its own)\n", (long)getpid(), (long)run_pid,
+		    options.outputs[0].path, options.noutputs > 1 ?
+		    " and the other -o files" : "");
+		options.noutputs = 0;
 	}
 	for (i = 0; i < options.noutputs; i++) {
 		const struct run_output *out = &options.outputs[i];
@@ -301,7 +314,7 @@ fp_exit_report_arm(fp_profile_t *p, const struct run_options *ro,
 	options = *ro;
 	cwd_copy = cwd ? strdup(cwd) : NULL;
 	stdlib_copy = stdlib ? strdup(stdlib) : NULL;
-	owner_pid = getpid();
+	owner_pid = run_pid = getpid();
 	Py_AtExit(at_python_exit);
 	if (start_watcher() == 0)
 		pthread_atfork(NULL, NULL, after_fork_in_child);

@@ -597,7 +597,8 @@ list_child_files(struct child_file **files)
 	}
 	closedir(dp);
 	free(dir);
-	qsort(list, (size_t)n, sizeof *list, by_pid);
+	if (n > 0)
+		qsort(list, (size_t)n, sizeof *list, by_pid);
 	*files = list;
 	return n;
 }

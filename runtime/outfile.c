@@ -60,6 +60,13 @@ fp__outfile_write(const char *path, const char *data, size_t len)
 		return ENOENT;
 	if (strcmp(path, "-") == 0)
 		return fp__write_all(STDOUT_FILENO, data, len);
+	/* A regular file the user may not write is not replaced either,
+	 * although the directory would allow the rename: its mode is its
+	 * owner's say (a link is judged by what it points to, below). */
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) != 0 &&
+	    (errno == EACCES || errno == EROFS || errno == EPERM))
+		return errno;
 	/* Through a link only to a device or pipe the user named (/dev/stdout);
 	 * a link to a regular file is replaced, never written through. */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {

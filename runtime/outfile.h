@@ -2,8 +2,9 @@
  * outfile.h: writing an output file safely. A regular file is written
  * under a new temporary name in its directory (created exclusively, so a
  * planted symlink is never followed), with the user's umask, flushed, and
- * renamed over the target only when complete. Devices and pipes ("-",
- * /dev/stdout, a FIFO) are written in place.
+ * renamed over the target only when complete. A regular file the user may
+ * not write is left alone (EACCES). Devices and pipes ("-", /dev/stdout,
+ * a FIFO) are written in place.
  */
 #ifndef FP_OUTFILE_H
 #define FP_OUTFILE_H
