@@ -20,7 +20,8 @@
  * only ends the commands, not the sampling (a job started with stdin on
  * /dev/null must not stop at once).
  *
- * --dump prints every thread's stack once and exits.
+ * --dump prints every thread's stack once, each frame at the line it
+ * runs, and exits.
  */
 #include "config.h"
 
@@ -423,6 +424,7 @@ find_target(struct attach *a)
 	a->layout.type_dict = a->proc.types[FP__PYTYPE_DICT];
 	a->layout.type_gen = a->proc.types[FP__PYTYPE_GEN];
 	a->layout.type_coro = a->proc.types[FP__PYTYPE_CORO];
+	a->layout.type_bytes = 0;	/* not looked up: left unchecked */
 	a->meta.python = strdup(ver);
 	a->meta.pid = a->pid;
 	return 0;
@@ -472,6 +474,7 @@ dump(struct attach *a)
 		status = 1;
 		goto out;
 	}
+	fp__stackreader_want_lines(r, 1);
 	if ((status = probe(a, r, threads, max, &n)) != 0)
 		goto out;
 	printf("Process %d (Python %s", a->pid, fp__pyversion_str(
@@ -490,11 +493,13 @@ dump(struct attach *a)
 		for (j = 0; j < t->depth; j++) {
 			const fp__rcode_t *c = t->frames[j];
 
+			/* The line it runs, else its first line. */
 			if (c == NULL)
 				printf("  ?\n");
 			else
 				printf("  %s:%d %s\n", c->file ? c->file : "?",
-				    c->line, c->name ? c->name : "?");
+				    t->lines[j] > 0 ? t->lines[j] : c->line,
+				    c->name ? c->name : "?");
 		}
 		if (t->truncated)
 			printf("  ... (the outermost frames could not be "

@@ -182,6 +182,23 @@ fill313(const struct dbg313 *d, fp__pylayout_t *l)
 	l->code_argcount = d->code_object.argcount;
 	l->code_flags = d->code_object.argcount - 4;
 
+	/* What the current line of a frame needs: an offset out of bounds
+	 * leaves lines unknown rather than refusing the record. instr_ptr
+	 * was checked with the frame above. */
+	l->frame_instr = d->interpreter_frame.instr_ptr;
+	l->code_linetable = fits(d->code_object.linetable, PTR,
+	    d->code_object.size) ? d->code_object.linetable : NONE;
+	l->code_adaptive = fits(d->code_object.co_code_adaptive, 1,
+	    d->code_object.size) ? d->code_object.co_code_adaptive : NONE;
+	if (fits(d->bytes_object.ob_size, PTR, d->bytes_object.size) &&
+	    fits(d->bytes_object.ob_sval, 1, d->bytes_object.size)) {
+		l->bytes_size = d->bytes_object.ob_size;
+		l->bytes_data = d->bytes_object.ob_sval;
+	} else {
+		l->bytes_size = NONE;
+		l->bytes_data = NONE;
+	}
+
 	/* PyASCIIObject.state: interned:2, kind:3, compact:1, ascii:1;
 	 * PyCompactUnicodeObject adds utf8_length and utf8. */
 	l->unicode_length = d->unicode_object.length;

@@ -112,6 +112,11 @@ fp__pylayout_native(fp__pylayout_t *l)
 	l->frame_stacktop = offsetof(_PyInterpreterFrame, stacktop);
 	l->frame_stackpointer = NONE;
 	l->frame_owner_generator = FRAME_OWNED_BY_GENERATOR;
+#if PY_VERSION_HEX >= 0x030d0000
+	l->frame_instr = offsetof(_PyInterpreterFrame, instr_ptr);
+#else
+	l->frame_instr = offsetof(_PyInterpreterFrame, prev_instr);
+#endif
 
 	l->code_filename = offsetof(PyCodeObject, co_filename);
 	l->code_name = offsetof(PyCodeObject, co_name);
@@ -119,12 +124,17 @@ fp__pylayout_native(fp__pylayout_t *l)
 	l->code_firstlineno = offsetof(PyCodeObject, co_firstlineno);
 	l->code_argcount = offsetof(PyCodeObject, co_argcount);
 	l->code_flags = offsetof(PyCodeObject, co_flags);
+	l->code_linetable = offsetof(PyCodeObject, co_linetable);
+	l->code_adaptive = offsetof(PyCodeObject, co_code_adaptive);
 
 	l->unicode_length = offsetof(PyASCIIObject, length);
 	l->unicode_state = offsetof(PyASCIIObject, state);
 	unicode_bits(l);
 	l->unicode_ascii_size = sizeof(PyASCIIObject);
 	l->unicode_compact_size = sizeof(PyCompactUnicodeObject);
+
+	l->bytes_size = offsetof(PyVarObject, ob_size);
+	l->bytes_data = offsetof(PyBytesObject, ob_sval);
 
 	l->gen_iframe = offsetof(PyGenObject, gi_iframe);
 	l->gen_frame_state = offsetof(PyGenObject, gi_frame_state);
@@ -145,6 +155,7 @@ fp__pylayout_native(fp__pylayout_t *l)
 	l->type_code = (uint64_t)(uintptr_t)&PyCode_Type;
 	l->type_unicode = (uint64_t)(uintptr_t)&PyUnicode_Type;
 	l->type_dict = (uint64_t)(uintptr_t)&PyDict_Type;
+	l->type_bytes = (uint64_t)(uintptr_t)&PyBytes_Type;
 	l->type_gen = (uint64_t)(uintptr_t)&PyGen_Type;
 	l->type_coro = (uint64_t)(uintptr_t)&PyCoro_Type;
 }

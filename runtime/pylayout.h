@@ -61,6 +61,10 @@ typedef struct fp__pylayout {
 					 * stackpointer instead */
 	uint64_t frame_stackpointer;	/* stackpointer: pointer one past the top of the
 					 * value stack (3.14+); NONE where it has stacktop */
+	uint64_t frame_instr;		/* the instruction it runs, a _Py_CODEUNIT pointer into
+					 * its code's co_code_adaptive: prev_instr (3.11/3.12;
+					 * one code unit before the code while the frame has not
+					 * started) or instr_ptr (3.13+); NONE when unknown */
 	uint64_t frame_owner_generator;	/* value of FRAME_OWNED_BY_GENERATOR (not an offset) */
 	uint64_t frame_owner_cstack;	/* value of FRAME_OWNED_BY_CSTACK, the C-stack shim
 					 * frames the reader skips (not an offset); NONE in
@@ -73,6 +77,10 @@ typedef struct fp__pylayout {
 	uint64_t code_firstlineno;	/* co_firstlineno (int) */
 	uint64_t code_argcount;		/* co_argcount (int) */
 	uint64_t code_flags;		/* co_flags (int): CO_COROUTINE 0x80, ... */
+	uint64_t code_linetable;	/* co_linetable (bytes): the location table of
+					 * PEP 626, 3.11 format; NONE when unknown */
+	uint64_t code_adaptive;		/* co_code_adaptive[]: the bytecode, in 2-byte code
+					 * units; NONE when unknown */
 
 	/* PyASCIIObject and PyCompactUnicodeObject */
 	uint64_t unicode_length;	/* length (Py_ssize_t): in code points */
@@ -85,6 +93,10 @@ typedef struct fp__pylayout {
 					 * compact ASCII string follow it */
 	uint64_t unicode_compact_size;	/* sizeof(PyCompactUnicodeObject): the characters
 					 * of any other compact string follow it */
+
+	/* PyBytesObject (a code object's co_linetable) */
+	uint64_t bytes_size;		/* ob_size (Py_ssize_t): the length in bytes */
+	uint64_t bytes_data;		/* ob_sval[]: the bytes */
 
 	/* PyGenObject (PyCoroObject has the same layout) */
 	uint64_t gen_iframe;		/* gi_iframe: the embedded _PyInterpreterFrame */
@@ -112,6 +124,7 @@ typedef struct fp__pylayout {
 	uint64_t type_code;		/* &PyCode_Type */
 	uint64_t type_unicode;		/* &PyUnicode_Type */
 	uint64_t type_dict;		/* &PyDict_Type */
+	uint64_t type_bytes;		/* &PyBytes_Type */
 	uint64_t type_gen;		/* &PyGen_Type */
 	uint64_t type_coro;		/* &PyCoro_Type */
 } fp__pylayout_t;

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "formats.h"
@@ -57,34 +58,42 @@ put_sampled(fp__buf_t *out, const fp_row_t *r)
 static void
 put_threads(fp__buf_t *out, const fp__pdata_t *d, int sampled)
 {
+	fp_time_t *total = calloc(d->nthreads + 1, sizeof *total);
+	uint64_t *samples = calloc(d->nthreads + 1, sizeof *samples);
 	size_t i, t;
 
+	if (total == NULL || samples == NULL) {
+		out->nomem = 1;
+		goto out;
+	}
+	for (i = 0; i < d->nnodes; i++) {
+		const fp__pnode_t *n = &d->nodes[i];
+
+		if (n->parent != FP__NONE && n->thread < d->nthreads &&
+		    n->parent == d->threads[n->thread].root) {
+			total[n->thread] += n->stats.total;
+			samples[n->thread] += n->stats.samples;
+		}
+	}
 	fp__buf_puts(out, ",\n \"threads\": [");
 	for (t = 0; t < d->nthreads; t++) {
 		const fp__pthread_t *th = &d->threads[t];
-		fp_time_t total = 0;
-		uint64_t samples = 0;
 
-		for (i = 0; i < d->nnodes; i++) {
-			const fp__pnode_t *n = &d->nodes[i];
-
-			if (n->parent == th->root) {
-				total += n->stats.total;
-				samples += n->stats.samples;
-			}
-		}
 		fp__buf_puts(out, t ? ",\n  {\"name\": " : "\n  {\"name\": ");
 		fp__buf_json_string(out, th->name);
 		fp__buf_printf(out, ", \"ident\": %llu, \"native_id\": %lld, "
 		    "\"pid\": %llu", (unsigned long long)th->ident,
 		    (long long)th->native_id, (unsigned long long)th->pid);
-		put_seconds(out, "total", total);
+		put_seconds(out, "total", total[t]);
 		if (sampled)
 			fp__buf_printf(out, ", \"samples\": %llu",
-			    (unsigned long long)samples);
+			    (unsigned long long)samples[t]);
 		fp__buf_puts(out, "}");
 	}
 	fp__buf_puts(out, "]");
+out:
+	free(total);
+	free(samples);
 }
 
 /* Appends the JSON document for snap to out, with the threads of d when

@@ -400,24 +400,28 @@ fp__render_table(fp__buf_t *out, fp_snapshot_t *snap, const fp__render_opts_t *o
 static void
 put_threads_footer(fp__buf_t *out, const fp__pdata_t *d)
 {
-	size_t i, t;
+	size_t shown = d->nthreads < FOOTER_THREADS ? d->nthreads :
+	    FOOTER_THREADS, i, t;
+	uint64_t samples[FOOTER_THREADS] = { 0 };
 
+	for (i = 0; i < d->nnodes; i++) {
+		const fp__pnode_t *n = &d->nodes[i];
+
+		if (n->parent != FP__NONE && n->thread < shown &&
+		    n->parent == d->threads[n->thread].root)
+			samples[n->thread] += n->stats.samples;
+	}
 	fp__buf_printf(out, "fullprof: %zu thread%s:", d->nthreads,
 	    d->nthreads == 1 ? "" : "s");
-	for (t = 0; t < d->nthreads && t < FOOTER_THREADS; t++) {
+	for (t = 0; t < shown; t++) {
 		const fp__pthread_t *th = &d->threads[t];
-		uint64_t samples = 0;
 		char name[256];
 
-		for (i = 0; i < d->nnodes; i++) {
-			if (d->nodes[i].parent == th->root)
-				samples += d->nodes[i].stats.samples;
-		}
 		escape_controls(th->name, name, sizeof name);
 		fp__buf_printf(out, "%s %s (ident %llu, tid %lld, %llu sample%s)",
 		    t ? "," : "", name, (unsigned long long)th->ident,
-		    (long long)th->native_id, (unsigned long long)samples,
-		    samples == 1 ? "" : "s");
+		    (long long)th->native_id, (unsigned long long)samples[t],
+		    samples[t] == 1 ? "" : "s");
 	}
 	if (d->nthreads > FOOTER_THREADS)
 		fp__buf_printf(out, " and %zu more", d->nthreads -

@@ -14,6 +14,11 @@
  * shows the old name. Only a miss reads strings and the module's
  * __name__.
  *
+ * Lines are extra: only with fp__stackreader_want_lines() on does the walk
+ * keep each frame's instruction pointer and turn it into a line, from the
+ * code object's location table (co_linetable, the 3.11 format of PEP 626
+ * and CPython's Objects/locations.md), read once per cached code object.
+ *
  * Nothing read is trusted: pointers must be non-NULL and aligned, objects
  * must carry the expected type pointer when the layout knows it, lengths
  * and counts are bounded, and every walk has a step limit (a list changed
@@ -36,6 +41,8 @@
 #define WINDOW		16384		/* bytes of data stack read at once */
 #define GEN_EXTRA	512		/* bytes of a generator's value stack
 					 * read along with its frame */
+#define TABLE_MAX	65536		/* bytes of a location table we read */
+#define TABLE_HEAD	256		/* bytes read along with its header */
 
 enum { KIND_OTHER, KIND_SELECT, KIND_RUN_ONCE };
 
@@ -45,6 +52,10 @@ struct rcode {
 	uint64_t addr;		/* the code object */
 	uint64_t filename;	/* its co_filename pointer */
 	uint64_t qualname;	/* its co_qualname pointer */
+	uint64_t linetable;	/* its co_linetable pointer, or 0 */
+	unsigned char *table;	/* the location table once read, or NULL */
+	size_t table_len;
+	int table_state;	/* 0: not read yet, 1: read, -1: unreadable */
 	int kind;		/* KIND_*: asyncio idle detection */
 	struct rcode *all;	/* every record ever made, for freeing */
 	char text[];		/* file, name and module, NUL-terminated */
@@ -55,6 +66,7 @@ struct pending {
 	uint64_t code;
 	uint64_t globals;
 	uint64_t first_local;
+	uint64_t instr;		/* its instruction pointer (for its line) */
 	size_t hdr;		/* index of its code's header in hdrs */
 };
 
@@ -84,6 +96,7 @@ struct fp__stackreader {
 	fp__mem_iov_t *iov;	/* FP__STACK_MAX requests */
 	struct seen *seen;	/* SEEN_SLOTS */
 	uint64_t stamp;		/* walks so far */
+	int want_lines;		/* fill fp__rthread_t.lines */
 	/* The window of memory last read around a frame: a thread's frames
 	 * sit next to each other in its data stack, callers below. */
 	uint64_t win_lo, win_hi;
@@ -394,6 +407,11 @@ resolve(fp__stackreader_t *r, uint64_t addr, const unsigned char *hdr,
 	c->addr = addr;
 	c->filename = word(hdr, l->code_filename);
 	c->qualname = word(hdr, l->code_qualname);
+	c->linetable = l->code_linetable != NONE ?
+	    word(hdr, l->code_linetable) : 0;
+	c->table = NULL;
+	c->table_len = 0;
+	c->table_state = 0;
 	c->kind = code_kind(c->pub.file, c->pub.name);
 	c->all = r->all;
 	r->all = c;
@@ -419,9 +437,169 @@ lookup(fp__stackreader_t *r, uint64_t addr, const unsigned char *hdr,
 	c = r->slots[slot_of(r, addr)];
 	if (c != NULL && c->filename == word(hdr, l->code_filename) &&
 	    c->qualname == word(hdr, l->code_qualname) &&
-	    c->pub.line == int32(hdr, l->code_firstlineno))
+	    c->pub.line == int32(hdr, l->code_firstlineno) &&
+	    (l->code_linetable == NONE ||
+	    c->linetable == word(hdr, l->code_linetable)))
 		return c;
 	return resolve(r, addr, hdr, globals);
+}
+
+/* Reads the unsigned varint of a location table at p[*i], in 6-bit
+ * chunks, least significant first, bit 6 set on all but the last chunk;
+ * advances *i. Returns 0, or -1 when it runs off the end or past 32 bits
+ * or into the next entry. */
+static int
+varint(const unsigned char *p, size_t len, size_t *i, uint32_t *v)
+{
+	unsigned shift;
+
+	*v = 0;
+	for (shift = 0; shift < 32; shift += 6) {
+		if (*i >= len || (p[*i] & 0x80))
+			return -1;
+		*v |= (uint32_t)(p[*i] & 0x3f) << shift;
+		if (!(p[(*i)++] & 0x40))
+			return 0;
+	}
+	return -1;
+}
+
+/* Reads the signed varint at p[*i] (the unsigned one holds the magnitude
+ * shifted left by one, the sign in bit 0); 0 or -1 as varint(). */
+static int
+svarint(const unsigned char *p, size_t len, size_t *i, int64_t *v)
+{
+	uint32_t u;
+
+	if (varint(p, len, i, &u) != 0)
+		return -1;
+	*v = (u & 1) ? -(int64_t)(u >> 1) : (int64_t)(u >> 1);
+	return 0;
+}
+
+/* Returns the line of code unit unit of a code object whose first line is
+ * first, from its location table p[0..len): -1 when the table ends before
+ * the unit, the unit has no location, or the table is malformed.
+ *
+ * Each entry starts with a byte with bit 7 set: bits 3-6 are its kind,
+ * bits 0-2 the number of code units it covers minus one. Its start line
+ * is a delta from the previous entry's (co_firstlineno for the first):
+ * kinds 0-9 (short form, one column byte follows) keep the line, 10-12
+ * (one-line form, two column bytes) add kind - 10, 13 (no columns) adds a
+ * signed varint, 14 (long form) adds a signed varint and is followed by
+ * three varints (end line delta, columns); 15 has no location and keeps
+ * the line for the entries after it. */
+static int
+table_line(const unsigned char *p, size_t len, int first, uint64_t unit)
+{
+	uint64_t at = 0;	/* the first code unit of the entry */
+	int64_t line = first, delta;
+	uint32_t skip;
+	size_t i = 0;
+	unsigned kind, units, k;
+
+	while (i < len) {
+		if (!(p[i] & 0x80))
+			return -1;
+		kind = p[i] >> 3 & 15;
+		units = (p[i] & 7) + 1u;
+		i++;
+		delta = 0;
+		if (kind == 14 || kind == 13) {
+			if (svarint(p, len, &i, &delta) != 0)
+				return -1;
+			for (k = 0; kind == 14 && k < 3; k++) {
+				if (varint(p, len, &i, &skip) != 0)
+					return -1;
+			}
+		} else if (kind >= 10 && kind <= 12) {
+			delta = kind - 10;
+			i += 2;
+		} else if (kind < 10)
+			i += 1;
+		if (i > len)
+			return -1;
+		line += delta;
+		if (line < 0 || line > INT32_MAX)
+			return -1;
+		if (unit < at + units)
+			return kind == 15 ? -1 : (int)line;
+		at += units;
+	}
+	return -1;
+}
+
+/* Reads the location table of the code record c (at most TABLE_MAX of
+ * its bytes: a unit past them has no line) into c->table; 0 or -1. */
+static int
+read_table(fp__stackreader_t *r, struct rcode *c)
+{
+	const fp__pylayout_t *l = &r->l;
+	unsigned char head[SPAN_MAX + TABLE_HEAD];
+	size_t hlen, have, len;
+	int64_t size;
+
+	if (!plausible(c->linetable) || l->bytes_size == NONE ||
+	    l->bytes_data == NONE || l->bytes_data > SPAN_MAX ||
+	    span(span(0, l->ob_type, 8), l->bytes_size, 8) > l->bytes_data)
+		return -1;
+	/* The header and, often, the whole table in one read. */
+	hlen = l->bytes_data;
+	have = hlen + TABLE_HEAD;
+	if (fp__mem_read(&r->mem, c->linetable, head, have) != 0) {
+		have = hlen;
+		if (fp__mem_read(&r->mem, c->linetable, head, have) != 0)
+			return -1;
+	}
+	memcpy(&size, head + l->bytes_size, sizeof size);
+	if (!type_ok(word(head, l->ob_type), l->type_bytes) || size < 0 ||
+	    size > (1 << 30))
+		return -1;
+	len = size < TABLE_MAX ? (size_t)size : TABLE_MAX;
+	if ((c->table = malloc(len > 0 ? len : 1)) == NULL)
+		return -1;
+	if (hlen + len <= have)
+		memcpy(c->table, head + hlen, len);
+	else if (fp__mem_read(&r->mem, c->linetable + hlen, c->table,
+	    len) != 0) {
+		free(c->table);
+		c->table = NULL;
+		return -1;
+	}
+	c->table_len = len;
+	return 0;
+}
+
+/* Returns the line run by a frame of the code record pub (at code) whose
+ * instruction pointer is instr, or -1 when unknown. */
+int
+fp__stackreader_line(fp__stackreader_t *r, const fp__rcode_t *pub,
+    uint64_t code, uint64_t instr)
+{
+	struct rcode *c = (struct rcode *)(uintptr_t)pub;
+	uint64_t start;
+
+	if (r->l.code_adaptive == NONE || instr == 0 || (instr & 1) ||
+	    code == 0 || c->addr != code)
+		return -1;
+	start = code + r->l.code_adaptive;
+	/* 3.11/3.12 point one unit before the code until the frame's first
+	 * instruction: CPython gives the first line then. */
+	if (instr < start)
+		return instr + 2 == start ? pub->line : -1;
+	if (c->table_state == 0)
+		c->table_state = read_table(r, c) == 0 ? 1 : -1;
+	if (c->table_state < 0)
+		return -1;
+	return table_line(c->table, c->table_len, pub->line,
+	    (instr - start) / 2);
+}
+
+/* Turns the lines of fp__stackreader_read() on or off. */
+void
+fp__stackreader_want_lines(fp__stackreader_t *r, int on)
+{
+	r->want_lines = on != 0;
 }
 
 /* Creates a reader of process pid; NULL on ENOMEM or a layout whose
@@ -438,14 +616,21 @@ fp__stackreader_new(int pid, uint64_t runtime_addr,
 	fp__mem_init(&r->mem, pid);
 	r->l = *layout;
 	r->runtime = runtime_addr;
+	/* Lines are optional: a table pointer we would not read in the
+	 * header leaves them unknown. */
+	if (l->code_linetable != NONE && l->code_linetable > SPAN_MAX - 8)
+		r->l.code_linetable = NONE;
+	l = &r->l;
 	r->code_span = span(span(span(span(span(span(span(0, l->ob_type, 8),
 	    l->code_filename, 8), l->code_name, 8), l->code_qualname, 8),
 	    l->code_firstlineno, 4), l->code_argcount, 4), l->code_flags, 4);
+	r->code_span = span(r->code_span, l->code_linetable, 8);
 	r->frame_span = span(span(span(span(span(span(span(0,
 	    l->frame_previous, 8), l->frame_code, 8), l->frame_globals, 8),
 	    l->frame_owner, 1), l->frame_is_entry, 1), l->frame_stacktop, 4),
 	    l->frame_stackpointer, 8);
-	r->frame_span = span(r->frame_span, l->frame_localsplus, 8);
+	r->frame_span = span(span(r->frame_span, l->frame_localsplus, 8),
+	    l->frame_instr, 8);
 	r->tstate_span = span(span(span(span(span(span(0, l->tstate_next, 8),
 	    l->tstate_interp, 8), l->tstate_thread_id, 8),
 	    l->tstate_native_thread_id, 8), l->tstate_cframe, 8),
@@ -515,6 +700,7 @@ parse_frame(fp__stackreader_t *r, uint64_t addr, const unsigned char *b,
 	f->globals = word(b, l->frame_globals);
 	f->owner = (unsigned char)b[l->frame_owner];
 	f->first_local = word(b, l->frame_localsplus);
+	f->instr = l->frame_instr != NONE ? word(b, l->frame_instr) : 0;
 	f->stack_top = 0;
 	if (f->owner > 7 || (f->previous != 0 && !plausible(f->previous)))
 		return -EFAULT;
@@ -672,6 +858,7 @@ walk(fp__stackreader_t *r, uint64_t frame, fp__rthread_t *t)
 		r->pend[n].code = f.code;
 		r->pend[n].globals = f.globals;
 		r->pend[n].first_local = f.first_local;
+		r->pend[n].instr = f.instr;
 		r->pend[n].hdr = header_slot(r, f.code, &nhdr);
 		n++;
 	}
@@ -711,6 +898,9 @@ walk(fp__stackreader_t *r, uint64_t frame, fp__rthread_t *t)
 		if (t->depth == 1 && c->kind == KIND_RUN_ONCE &&
 		    ((const struct rcode *)t->frames[0])->kind == KIND_SELECT)
 			run_once_self = r->pend[i].first_local;
+		if (r->want_lines)
+			t->lines[t->depth] = fp__stackreader_line(r, &c->pub,
+			    r->pend[i].code, r->pend[i].instr);
 		t->frames[t->depth++] = &c->pub;
 	}
 	if (plausible(run_once_self))
@@ -797,6 +987,7 @@ fp__stackreader_free(fp__stackreader_t *r)
 		return;
 	for (c = r->all; c != NULL; c = next) {
 		next = c->all;
+		free(c->table);
 		free(c);
 	}
 	free(r->slots);

@@ -39,6 +39,8 @@ typedef struct fp__rthread {
 	size_t depth;            /* entries in frames[], innermost first */
 	int truncated;           /* deeper than FP__STACK_MAX (outermost frames missing) or cut by an unreadable frame */
 	const fp__rcode_t *frames[FP__STACK_MAX];
+	int lines[FP__STACK_MAX]; /* the line each frame runs, -1 when unknown; filled
+	                          * only while fp__stackreader_want_lines() is on */
 	uint64_t idle_loop;      /* address of the asyncio event loop object when the thread is idle in it:
 	                          * innermost frame is selectors' *Selector.select called from
 	                          * asyncio BaseEventLoop._run_once (read `self`, localsplus[0], of _run_once); else 0 */
@@ -52,6 +54,8 @@ typedef struct fp__rframe {
 	uint64_t previous;	/* its caller's frame, or 0 */
 	uint64_t code;		/* f_code / f_executable (not yet checked) */
 	uint64_t globals;	/* f_globals */
+	uint64_t instr;		/* the instruction it runs (prev_instr or
+				 * instr_ptr), or 0 when the layout lacks it */
 	uint64_t first_local;	/* localsplus[0] (self of a method), or 0 */
 	uint64_t stack_top;	/* address of the top item of its value stack
 				 * (localsplus[stacktop - 1]), or 0 when the stack
@@ -72,6 +76,18 @@ fp__stackreader_t *fp__stackreader_new(int pid, uint64_t runtime_addr,
  * stack, never garbage. */
 int fp__stackreader_read(fp__stackreader_t *r, fp__rthread_t *threads,
     size_t max, size_t *n);
+
+/* Makes fp__stackreader_read() fill the lines[] of each thread (on
+ * non-zero) or not (0, the default: the sampler's reads do not pay for
+ * them). Finding a line reads a code object's location table once, then
+ * decodes it from the cache. */
+void fp__stackreader_want_lines(fp__stackreader_t *r, int on);
+
+/* Returns the line that the frame running the code object at code (as
+ * resolved into c) runs with its instruction pointer at instr, or -1 when
+ * unknown. */
+int fp__stackreader_line(fp__stackreader_t *r, const fp__rcode_t *c,
+    uint64_t code, uint64_t instr);
 
 /* Reads the frame at addr into f: 0, or -errno (-EFAULT also for a frame
  * that fails the checks). */

@@ -197,14 +197,23 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 {
 	fp__thread_t *t;
 	unsigned long ident = PyThread_get_thread_ident();
+	long native_id = (long)PyThread_get_thread_native_id();
 
-	for (t = a->threads; t != NULL; t = t->next) {
-		if (t->ident == ident)
-			break;
+	/* The OS hands a finished thread's ident (and, later, its native
+	 * id) to new threads: a record is this thread's only when both
+	 * match, so a new thread never takes over an old one's figures and
+	 * name. A thread that never registered (nothing in its thread-local
+	 * cache) has no record to find: a program that starts many short
+	 * threads does not pay for a search among the old ones. */
+	t = NULL;
+	if (tls_thread != NULL) {
+		for (t = a->threads; t != NULL; t = t->next) {
+			if (t->ident == ident && t->native_id == native_id)
+				break;
+		}
 	}
 	if (t == NULL) {
-		t = fp__acct_new_thread(a, ident,
-		    (long)PyThread_get_thread_native_id());
+		t = fp__acct_new_thread(a, ident, native_id);
 		if (t == NULL)
 			return NULL;
 		t->stack_floor = stack_floor_of_this_thread();

@@ -23,6 +23,7 @@
 
 #include "suites.h"
 #include "memread.h"
+#include "pylayout-debug.h"
 #include "pylayout.h"
 #include "stackread.h"
 #include "taskread.h"
@@ -409,15 +410,33 @@ START_TEST(test_fp__stackreader_read_changing)
 }
 END_TEST
 
-/* A method 30 calls deep: exact names, and what a read costs. */
-START_TEST(test_fp__stackreader_read_deep)
+/* Reads every stack 2000 times; returns the CPU time of a read in us
+ * and sets *calls to the system calls a read made. */
+static double
+read_cost(double *calls)
 {
 	struct timespec a, b;
+	uint64_t before = fp__stackreader_mem(reader)->reads;
+	size_t n, i;
+
+	/* CPU time of this thread: the machine may be busy */
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	for (i = 0; i < 2000; i++)
+		fp__stackreader_read(reader, threads, MAXT, &n);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	*calls = (fp__stackreader_mem(reader)->reads - before) / 2000.0;
+	return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) /
+	    2000 / 1e3;
+}
+
+/* A method 30 calls deep: exact names and lines, and what a read costs
+ * with lines and without. */
+START_TEST(test_fp__stackreader_read_deep)
+{
 	const fp__rthread_t *t;
 	long long ident;
 	size_t n, i;
-	uint64_t calls;
-	double us;
+	double us, us_lines, calls, calls_lines;
 
 	load_module();
 	run("import threading, sr_mod\n"
@@ -440,22 +459,91 @@ START_TEST(test_fp__stackreader_read_deep)
 		check_frame(t, 2 + i, "Deep.down", 21);
 	ck_assert_uint_eq(t->depth, 2 + 30 + 3);
 
-	/* CPU time of this thread: the machine may be busy */
-	calls = fp__stackreader_mem(reader)->reads;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
-	for (i = 0; i < 2000; i++)
-		fp__stackreader_read(reader, threads, MAXT, &n);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-	us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) /
-	    2000 / 1e3;
-	calls = fp__stackreader_mem(reader)->reads - calls;
+	us = read_cost(&calls);
+	/* With lines: once the location tables are cached (the first read
+	 * fetches them), not one system call more. */
+	fp__stackreader_want_lines(reader, 1);
+	ck_assert_int_eq(fp__stackreader_read(reader, threads, MAXT, &n), 0);
+	t = thread_of(n, (uint64_t)ident);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(t->lines[2], 26);
+	for (i = 3; i < 2 + 30; i++)
+		ck_assert_int_eq(t->lines[i], 23);
+	us_lines = read_cost(&calls_lines);
+	fp__stackreader_want_lines(reader, 0);
 	fprintf(stderr, "stackread: %zu threads, %zu frames deepest: "
-	    "%.1f us CPU and %.1f system calls a read\n", n,
-	    (size_t)t->depth, us, calls / 2000.0);
+	    "%.1f us CPU and %.1f system calls a read; with lines %.1f us "
+	    "and %.1f\n", n, (size_t)t->depth, us, calls, us_lines,
+	    calls_lines);
+	ck_assert(calls_lines == calls);
 	/* loose: a busy shared machine */
 	ck_assert_msg(us < 5000, "a read took %.1f us", us);
+	ck_assert_msg(us_lines < 5000, "a read with lines took %.1f us",
+	    us_lines);
 	gil_release(0);
 	run("sr_mod.stop.set(); td.join()");
+}
+END_TEST
+
+/* With lines wanted, each frame shows the line it runs: a thread parked
+ * at line 14 of level3 (called from lines 9 and 7) and one 5 calls deep
+ * in Deep.down (line 26, called from line 23); threading's frames show
+ * a line past their first. With lines off, lines[] is left alone. */
+START_TEST(test_fp__stackreader_read_lines)
+{
+	long long wait_ident, deep_ident;
+	const fp__rthread_t *tw = NULL, *td = NULL;
+	size_t n = 0, j;
+	int i;
+
+	load_module();
+	run("import threading, sr_mod\n"
+	    "tw = threading.Thread(target=sr_mod.level1, args=('wait',))\n"
+	    "td = threading.Thread(target=sr_mod.Deep().down, args=(5,))\n"
+	    "tw.start(); td.start(); sr_mod.ready.wait()\n");
+	wait_ident = eval_ll("sr_mod.ids['wait'][0]");
+	deep_ident = eval_ll("sr_mod.ids['deep'][0]");
+	fp__stackreader_want_lines(reader, 1);
+	gil_release(1);
+	for (i = 0; i < 400; i++) {
+		ck_assert_int_eq(fp__stackreader_read(reader, threads, MAXT,
+		    &n), 0);
+		tw = thread_of(n, (uint64_t)wait_ident);
+		td = thread_of(n, (uint64_t)deep_ident);
+		if (parked(tw) && parked(td))
+			break;
+		usleep(5000);
+	}
+	ck_assert(parked(tw));
+	ck_assert(parked(td));
+	check_frame(tw, 2, "level3", 10);
+	ck_assert_int_eq(tw->lines[2], 14);
+	ck_assert_int_eq(tw->lines[3], 9);
+	ck_assert_int_eq(tw->lines[4], 7);
+	check_frame(td, 2, "Deep.down", 21);
+	ck_assert_int_eq(td->lines[2], 26);
+	for (j = 3; j < 7; j++) {
+		check_frame(td, j, "Deep.down", 21);
+		ck_assert_int_eq(td->lines[j], 23);
+	}
+	for (j = 0; j < tw->depth; j++) {
+		if (j < 2 || j > 4)
+			ck_assert_msg(tw->lines[j] > tw->frames[j]->line,
+			    "%s: line %d, first line %d", tw->frames[j]->name,
+			    tw->lines[j], tw->frames[j]->line);
+	}
+
+	/* off: untouched */
+	fp__stackreader_want_lines(reader, 0);
+	for (j = 0; j < MAXT; j++)
+		memset(threads[j].lines, 0x7f, sizeof threads[j].lines);
+	ck_assert_int_eq(fp__stackreader_read(reader, threads, MAXT, &n), 0);
+	tw = thread_of(n, (uint64_t)wait_ident);
+	ck_assert(parked(tw));
+	for (j = 0; j < tw->depth; j++)
+		ck_assert_int_eq(tw->lines[j], 0x7f7f7f7f);
+	gil_release(0);
+	run("sr_mod.stop.set(); tw.join(); td.join()");
 }
 END_TEST
 
@@ -554,6 +642,7 @@ START_TEST(test_fp__stackreader_read_garbage)
 		    random() % 8192] : ((uint64_t)random() << 32 | random());
 	r = fp__stackreader_new(getpid(), (uint64_t)(uintptr_t)junk, &layout);
 	ck_assert_ptr_nonnull(r);
+	fp__stackreader_want_lines(r, 1);
 	rc = fp__stackreader_read(r, threads, MAXT, &n);
 	ck_assert(rc == 0 || rc == -EFAULT);
 	ck_assert_uint_le(n, MAXT);
@@ -599,6 +688,110 @@ START_TEST(test_fp__stackreader_code_reused)
 	buf[layout.ob_type / 8] = 0;
 	c = fp__stackreader_code(reader, addr, 0);
 	ck_assert_ptr_null(c);
+}
+END_TEST
+
+/* Source whose location table has every kind of entry: short and
+ * one-line forms, a jump of many lines and columns past 127 (long form),
+ * lines going back (loops), an expression over two lines, and entries
+ * without a location (exception handlers, with blocks). */
+static const char lines_source[] =
+    "def shapes(a, b):\n"
+    "    x = a + \\\n"
+    "        b\n"
+    "    y = [i for i in range(3)]\n"
+    "\n\n\n\n\n\n\n\n"
+    "    for i in range(2):\n"
+    "        x += i\n"
+    "    try:\n"
+    "        y = 1 / a\n"
+    "    except ZeroDivisionError:\n"
+    "        y = None\n"
+    "    with open('/dev/null') as f:\n"
+    "        pass\n"
+    "    s = '0123456789012345678901234567890123456789012345678901234567"
+    "89012345678901234567890123456789012345678901234567890123456789'; z = a\n"
+    "    return (x,\n"
+    "            y, z, s)\n"
+    "def gen():\n"
+    "    yield 1\n"
+    "    yield 2\n";
+
+/* The line of every code unit of shapes() and gen(), decoded from the
+ * location table as the reader reads it, is the one CPython gives; one
+ * unit before the code is the first line (a frame not yet started), an
+ * instruction pointer of 0 is unknown. */
+START_TEST(test_fp__stackreader_line)
+{
+	static const char *const names[] = { "shapes", "gen" };
+	PyObject *globals = PyModule_GetDict(PyImport_AddModule("__main__"));
+	PyObject *src = PyUnicode_FromString(lines_source);
+	size_t k;
+	int i, units;
+	long long kinds;
+
+	ck_assert_ptr_nonnull(src);
+	ck_assert_int_eq(PyDict_SetItemString(globals, "LSRC", src), 0);
+	Py_DECREF(src);
+	run("exec(compile(LSRC, '/virtual/lines.py', 'exec'))\n"
+	    "def table_kinds(co):\n"
+	    "    return sum(1 << k for k in {b >> 3 & 15 for b in"
+	    " co.co_linetable if b & 0x80})\n");
+	/* the table has the kinds this test is about */
+	kinds = eval_ll("table_kinds(shapes.__code__)");
+	ck_assert_msg(kinds & (1 << 14), "no long form: %llx", kinds);
+	ck_assert_msg(kinds & 0x1c00, "no one-line form: %llx", kinds);
+	ck_assert_msg(kinds & 0x3ff, "no short form: %llx", kinds);
+	for (i = 0; i < 2; i++) {
+		PyObject *f = PyDict_GetItemString(globals, names[i]);
+		PyCodeObject *co = (PyCodeObject *)PyFunction_GetCode(f);
+		uint64_t code = (uint64_t)(uintptr_t)co;
+		uint64_t start = code + layout.code_adaptive;
+		const fp__rcode_t *c = fp__stackreader_code(reader, code, 0);
+		char expr[64];
+
+		ck_assert_ptr_nonnull(c);
+		snprintf(expr, sizeof expr, "len(%s.__code__.co_code)",
+		    names[i]);
+		units = (int)eval_ll(expr) / 2;
+		ck_assert_int_gt(units, 4);
+		for (k = 0; k < (size_t)units; k++)
+			ck_assert_msg(fp__stackreader_line(reader, c, code,
+			    start + 2 * k) == PyCode_Addr2Line(co, 2 * (int)k),
+			    "%s unit %zu: %d, CPython %d", names[i], k,
+			    fp__stackreader_line(reader, c, code, start + 2 * k),
+			    PyCode_Addr2Line(co, 2 * (int)k));
+		ck_assert_int_eq(fp__stackreader_line(reader, c, code,
+		    start - 2), c->line);
+		ck_assert_int_eq(fp__stackreader_line(reader, c, code, 0), -1);
+		ck_assert_int_eq(fp__stackreader_line(reader, c, code,
+		    start + 2 * (uint64_t)units + 4096), -1);
+	}
+}
+END_TEST
+
+/* On 3.13+, what lines need comes out of this process's own
+ * _Py_DebugOffsets as the headers have it (attach reads 3.13 that way);
+ * before 3.13 there is no record. */
+START_TEST(test_fp__stackreader_line_debug_offsets)
+{
+	fp__pylayout_t d;
+	fp__mem_t m;
+	int rc;
+
+	fp__mem_init(&m, getpid());
+	rc = fp__pylayout_from_debug_offsets(&m,
+	    fp__pylayout_native_runtime(), &d);
+	if (layout.version < 0x030d0000) {
+		ck_assert_int_eq(rc, -EPROTO);
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(d.frame_instr, layout.frame_instr);
+	ck_assert_uint_eq(d.code_linetable, layout.code_linetable);
+	ck_assert_uint_eq(d.code_adaptive, layout.code_adaptive);
+	ck_assert_uint_eq(d.bytes_size, layout.bytes_size);
+	ck_assert_uint_eq(d.bytes_data, layout.bytes_data);
 }
 END_TEST
 
@@ -784,6 +977,7 @@ suite_stackread(void)
 	tcase_add_test(tc, test_fp__stackreader_read_threads);
 	tcase_add_test(tc, test_fp__stackreader_read_changing);
 	tcase_add_test(tc, test_fp__stackreader_read_deep);
+	tcase_add_test(tc, test_fp__stackreader_read_lines);
 	tcase_add_test(tc, test_fp__stackreader_read_cycles);
 	tcase_add_test(tc, test_fp__stackreader_read_garbage);
 	suite_add_tcase(s, tc);
@@ -792,6 +986,8 @@ suite_stackread(void)
 	tcase_add_checked_fixture(tc, python_up, python_down);
 	tcase_add_test(tc, test_fp__stackreader_code_reused);
 	tcase_add_test(tc, test_fp__stackreader_code_strings);
+	tcase_add_test(tc, test_fp__stackreader_line);
+	tcase_add_test(tc, test_fp__stackreader_line_debug_offsets);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__taskread");

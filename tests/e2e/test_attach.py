@@ -4,7 +4,8 @@ The targets are child processes running tests/e2e/scripts/attach_target.py
 (a main thread spending about 3/4 of its time in heavy() and 1/4 in
 light(), a thread sleeping, a function that never runs) with the python
 fullprof was built for, and, when pyenv has it, with Python 3.13 (read
-through its _Py_DebugOffsets). Covered: --dump, the function filter with
+through its _Py_DebugOffsets). Covered: --dump (and the line each frame
+of attach_lines.py is blocked at), the function filter with
 "no data" for a function that never runs, the figures and sample counts
 of the JSON file, intermediate results through commands on a pipe, the
 target exiting mid-run, the cpu timer, the interactive prompt through a
@@ -33,12 +34,12 @@ TARGET = script("attach_target.py")
 
 
 class Target:
-    """A child python running attach_target.py, ready when returned; a
-    with block kills it at the end."""
+    """A child python running attach_target.py (or script_path), ready
+    when returned; a with block kills it at the end."""
 
-    def __init__(self, python=PYTHON, lifetime=60):
+    def __init__(self, python=PYTHON, lifetime=60, script_path=TARGET):
         self.p = subprocess.Popen(
-            [python, TARGET, str(lifetime)], stdin=subprocess.DEVNULL,
+            [python, script_path, str(lifetime)], stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         r, _, _ = select.select([self.p.stdout], [], [], 15)
         line = self.p.stdout.readline() if r else b""
@@ -129,6 +130,44 @@ def dump_prints_every_thread():
                    main_block[0]), main_block[0][:100])
     other = [b for b in blocks if "main thread" not in b][0]
     check(" sleeper" in other, other)
+
+
+def marked_lines(path):
+    """Returns {function: line} of the "# at NAME" comments of a script."""
+    lines = {}
+    with open(path, encoding="utf-8") as f:
+        for n, text in enumerate(f, 1):
+            m = re.search(r"# at (\S+)$", text.rstrip())
+            if m:
+                lines[m.group(1)] = n
+    return lines
+
+
+@test
+def dump_shows_current_lines():
+    """Every frame of a target blocked at known lines shows that line
+    (with the Python fullprof was built for, and 3.13 when pyenv has it,
+    read through its debug offsets)."""
+    path = script("attach_lines.py")
+    want = marked_lines(path)
+    eq(len(want), 5, "marked lines %r" % want)
+    pythons = [PYTHON]
+    if os.access(PY313, os.X_OK) and python_minor(PYTHON) != "3.13":
+        pythons.append(PY313)
+    for python in pythons:
+        with Target(python=python, script_path=path) as t:
+            # the threads may still be on their way to block
+            for _ in range(50):
+                rc, out, err = run(["attach", "--dump", "-p", str(t.pid)])
+                eq(rc, 0, "exit status (stderr %r)" % err)
+                got = {}
+                for m in re.finditer(r"^  (\S+):(\d+) (\S+)$", out, re.M):
+                    if m.group(1) == path:
+                        got[m.group(3)] = int(m.group(2))
+                if got == want:
+                    break
+                time.sleep(0.1)
+        eq(got, want, "%s: lines of %s in\n%s" % (python, path, out))
 
 
 # ------------------------------------------------------------------ sampling
