@@ -238,6 +238,7 @@ struct launch_call {
 	const struct run_options *ro;
 	int status;
 	pid_t pid;		/* of the process whose first thread waits */
+	sigset_t mask;		/* the signal mask fullprof was started with */
 };
 
 /* The interpreter thread's start routine: runs launch() and keeps its
@@ -249,6 +250,9 @@ launch_thread(void *arg)
 {
 	struct launch_call *call = arg;
 
+	/* Started with every signal blocked (see fp_launch): from here on
+	 * this thread takes the signals, the ones that came meanwhile too. */
+	pthread_sigmask(SIG_SETMASK, &call->mask, NULL);
 	call->status = launch(call->ro);
 	if (getpid() != call->pid)
 		exit(call->status);
@@ -264,24 +268,29 @@ launch_thread(void *arg)
  * about 500 bytes a level. The stack is only reserved; pages are used as
  * they are touched. This thread is Python's main thread (it initialises
  * the interpreter), and the process's first thread blocks every signal so
- * that signals reach it. */
+ * that signals reach it: from before the thread exists, since CPython's
+ * handler running on another thread would record a Ctrl-C without waking
+ * the interpreter (see runtime/bgthread.h). */
 int
 fp_launch(const struct run_options *ro)
 {
-	struct launch_call call = { ro, 1, getpid() };
+	struct launch_call call = { ro, 1, getpid() };	/* mask: below */
 	pthread_attr_t attr;
 	pthread_t thread;
 	sigset_t all;
 	int err;
 
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &call.mask);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, INTERPRETER_STACK_BYTES);
 	err = pthread_create(&thread, &attr, launch_thread, &call);
 	pthread_attr_destroy(&attr);
-	if (err != 0)
-		return launch(ro);	/* no thread: run with the stack we have */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	if (err != 0) {
+		/* No thread: run with the stack we have. */
+		pthread_sigmask(SIG_SETMASK, &call.mask, NULL);
+		return launch(ro);
+	}
 	pthread_join(thread, NULL);
 	return call.status;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgthread.h"
 #include "command.h"
 #include "formats.h"
 #include "outfile.h"
@@ -226,7 +227,8 @@ sigterm_watcher(void *arg)
 	{
 		pthread_t deadline;
 
-		if (pthread_create(&deadline, NULL, sigterm_deadline, NULL) == 0)
+		if (fp__bgthread_start(&deadline, NULL, sigterm_deadline,
+		    NULL) == 0)
 			pthread_detach(deadline);
 	}
 	if (Py_IsInitialized() && !python_finalizing()) {
@@ -272,7 +274,7 @@ start_watcher(void)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
-	err = pthread_create(&thread, &attr, sigterm_watcher, NULL);
+	err = fp__bgthread_start(&thread, &attr, sigterm_watcher, NULL);
 	pthread_attr_destroy(&attr);
 	if (err != 0) {
 		close(term_pipe[0]);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgthread.h"
 #include "pyinfo.h"
 
 #define WAIT_NAMES	20000000ll	/* 20ms between helpers for names */
@@ -201,7 +202,7 @@ fp__pyinfo_request(int want_names, int want_tasks)
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 1024 * 1024);
-	if (pthread_create(&th, &attr, helper_main, req) != 0) {
+	if (fp__bgthread_start(&th, &attr, helper_main, req) != 0) {
 		pthread_attr_destroy(&attr);
 		free(req);
 		goto fail;

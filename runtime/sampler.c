@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgthread.h"
 #include "clock.h"
 #include "sampler.h"
 #include "samples.h"
@@ -480,7 +481,7 @@ fp__sampler_start(const fp__sampler_opts_t *o, fp__sampler_t **out)
 	s->resumed = now_ns();
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 1024 * 1024);
-	err = pthread_create(&s->thread, &attr, sampler_main, s);
+	err = fp__bgthread_start(&s->thread, &attr, sampler_main, s);
 	pthread_attr_destroy(&attr);
 	if (err != 0) {
 		pthread_cond_destroy(&s->wake);

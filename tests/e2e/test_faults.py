@@ -21,6 +21,7 @@ import pwd
 import random
 import re
 import signal
+import subprocess
 import stat
 import sys
 import time
@@ -342,6 +343,25 @@ def random_signal_run(d, rng, sig, prog, i):
                 second = True
     try:
         out, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        # python3 itself swallows a Ctrl-C that lands in parts of its
+        # start-up (it prints "Exception ignored in: ..." or "Failed
+        # checking if argv[0] is an import path entry" with the
+        # KeyboardInterrupt, and runs the program on): the program is
+        # still busy, as it would be without fullprof. SIGTERM must then
+        # still end it with its report.
+        p.send_signal(signal.SIGTERM)
+        try:
+            out, err = p.communicate(timeout=20)
+        except BaseException:
+            p.kill()
+            p.communicate()
+            raise
+        if not (sig == signal.SIGINT and b"KeyboardInterrupt" in err):
+            raise AssertionError("%s %s (run %d): still running 20s later "
+                                 "(stderr %r)" % (prog, sig.name, i,
+                                                  err[-800:]))
+        sent, second = False, False
     except BaseException:
         p.kill()
         p.communicate()
