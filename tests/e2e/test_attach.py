@@ -461,9 +461,13 @@ def permission_denied():
         os.setuid(65534)
 
     with Target() as t:
-        p = subprocess.run([FULLPROF, "attach", "-p", str(t.pid), "-d", "1"],
-                           capture_output=True, text=True, timeout=20,
-                           preexec_fn=as_nobody)
+        try:
+            p = subprocess.run([FULLPROF, "attach", "-p", str(t.pid), "-d",
+                                "1"], capture_output=True, text=True,
+                               timeout=20, preexec_fn=as_nobody)
+        except OSError as e:
+            # e.g. a build directory made by mktemp -d (mode 0700)
+            skip("nobody cannot run %s: %s" % (FULLPROF, e.strerror))
     if not p.stderr.startswith("fullprof:"):
         skip("nobody cannot run %s: %s" % (FULLPROF, p.stderr.strip()))
     eq(p.returncode, 1, "exit status (stderr %r)" % p.stderr)

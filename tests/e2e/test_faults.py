@@ -81,7 +81,11 @@ def nobody():
     except KeyError:
         skip("running as root and there is no user 'nobody'")
     ids = pw.pw_uid, pw.pw_gid
-    rc, out, err = run_as_user(["--version"], ids)
+    try:
+        rc, out, err = run_as_user(["--version"], ids)
+    except OSError as e:
+        # e.g. a build directory made by mktemp -d (mode 0700)
+        skip("user nobody cannot run %s: %s" % (FULLPROF, e.strerror))
     if rc != 0:
         skip("fullprof cannot run as user nobody here: %s" %
              (err.strip().split("\n") or ["?"])[0][:200])
