@@ -32,6 +32,7 @@ static fp__taskread_t *tasks;	/* atomic; set once */
 static int busy;		/* atomic: a helper runs */
 static pid_t busy_pid;		/* the process busy is about */
 static int64_t last, wait_ns = WAIT_FIRST;	/* guarded by lock */
+static int64_t names_wait = WAIT_NAMES;		/* guarded by lock */
 
 /* What one helper was asked to fetch. */
 typedef struct request {
@@ -158,10 +159,14 @@ helper_main(void *arg)
 	if (found)
 		__atomic_store_n(&tasks, t, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&lock);
-	if (fresh > 0 || found)
+	if (found)
 		wait_ns = WAIT_FIRST;
-	else if (wait_ns < WAIT_MOST)
+	else if (req.tasks && wait_ns < WAIT_MOST)
 		wait_ns *= 2;
+	if (fresh > 0)
+		names_wait = WAIT_NAMES;
+	else if (req.names && names_wait < WAIT_MOST)
+		names_wait *= 2;
 	pthread_mutex_unlock(&lock);
 	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 	return NULL;
@@ -188,7 +193,7 @@ fp__pyinfo_request(int want_names, int want_tasks)
 		busy_pid = pid;
 	}
 	if (__atomic_load_n(&busy, __ATOMIC_ACQUIRE) || (last != 0 &&
-	    now - last < (want_names ? WAIT_NAMES : wait_ns))) {
+	    now - last < (want_names ? names_wait : wait_ns))) {
 		pthread_mutex_unlock(&lock);
 		return 0;
 	}

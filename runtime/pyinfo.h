@@ -8,7 +8,8 @@
  * short-lived, detached helper thread that takes the GIL, reads what was
  * asked for and publishes it here; the sampler picks the results up on a
  * later tick. Requests are rate-limited: 20ms between helpers for names,
- * 100ms for the task registry, backing off to 5s while it is not found.
+ * 100ms for the task registry, each backing off to 5s while nothing new
+ * turns up.
  *
  * Ownership: the published names and the task registry belong to this
  * module and live as long as the process (the registry holds references

@@ -68,10 +68,9 @@ struct fp__sampler {
 	size_t nseen;
 	uint64_t ticks, rng;
 	const fp__rcode_t *handle_run;	/* asyncio's Handle._run, once met */
-	uint64_t *idents;		/* threads whose names were asked for */
+	uint64_t *idents;		/* threads that have a name */
 	size_t nidents;
 	uint64_t names_applied;		/* fp__pyinfo_names_version seen */
-	int names_wanted;		/* a request for names is due */
 	const fp__rcode_t *stack[FP__STACK_MAX];
 };
 
@@ -205,46 +204,55 @@ learn_handle_run(fp__sampler_t *s, const fp__rthread_t *t)
 	}
 }
 
-/* Gives the collection one published thread name (called with s->lock
- * held). */
+/* Gives the collection one published thread name and remembers that the
+ * thread is named (called with s->lock held). */
 static void
 apply_name(void *ctx, uint64_t ident, const char *name)
 {
-	fp__samples_name_thread(((fp__sampler_t *)ctx)->samples, ident, name);
+	fp__sampler_t *s = ctx;
+	uint64_t *ni;
+	size_t j;
+
+	fp__samples_name_thread(s->samples, ident, name);
+	for (j = 0; j < s->nidents; j++) {
+		if (s->idents[j] == ident)
+			return;
+	}
+	if ((ni = realloc(s->idents, (s->nidents + 1) * sizeof *ni)) == NULL)
+		return;
+	s->idents = ni;
+	s->idents[s->nidents++] = ident;
 }
 
-/* In this process: asks for the names of threads not met before, and
- * hands the collection the names published since the last tick. */
+/* In this process: hands the collection the names published since the
+ * last tick, and asks for names while a thread sampled has none (a
+ * thread met before threading knew it, or before threading was even
+ * imported, is asked for again later; pyinfo backs off while nothing new
+ * turns up). */
 static void
 name_threads(fp__sampler_t *s, const fp__rthread_t *threads, size_t n)
 {
 	uint64_t version = fp__pyinfo_names_version();
 	size_t i, j;
+	int wanted = 0;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < s->nidents; j++) {
-			if (s->idents[j] == threads[i].ident)
-				break;
-		}
-		if (j == s->nidents) {
-			uint64_t *ni = realloc(s->idents,
-			    (s->nidents + 1) * sizeof *ni);
-
-			if (ni == NULL)
-				break;
-			s->idents = ni;
-			s->idents[s->nidents++] = threads[i].ident;
-			s->names_wanted = 1;
-		}
-	}
-	if (s->names_wanted && fp__pyinfo_request(1, 0))
-		s->names_wanted = 0;
 	if (version != s->names_applied) {
 		s->names_applied = version;
 		pthread_mutex_lock(&s->lock);
 		fp__pyinfo_names_each(apply_name, s);
 		pthread_mutex_unlock(&s->lock);
 	}
+	for (i = 0; i < n && !wanted; i++) {
+		if (threads[i].depth == 0)
+			continue;
+		for (j = 0; j < s->nidents; j++) {
+			if (s->idents[j] == threads[i].ident)
+				break;
+		}
+		wanted = j == s->nidents;
+	}
+	if (wanted)
+		fp__pyinfo_request(1, 0);
 }
 
 /* Builds in s->stack the stack an idle event loop's sample is charged to:
