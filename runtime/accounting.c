@@ -98,7 +98,7 @@ nomem:
 int
 fp__acct_grow_stack(fp__acct_t *a, fp__thread_t *t)
 {
-	uint32_t ncap = t->capacity ? t->capacity * 2 : 256;
+	uint32_t ncap = t->capacity ? t->capacity * 2 : 16;
 	fp__segment_t *ns = realloc(t->stack, ncap * sizeof *ns);
 
 	if (ns == NULL) {
