@@ -39,6 +39,7 @@
 
 #include "clock.h"
 #include "command.h"
+#include "filter.h"
 #include "formats.h"
 #include "options.h"
 #include "outfile.h"
@@ -64,8 +65,7 @@ struct attach {
 	int pid;
 	fp_time_t interval;
 	int cpu;
-	char **specs;
-	size_t nspecs;
+	fp__filter_t functions;	/* -F, add, remove */
 	fp_time_t duration;	/* 0: until stopped */
 	const char **outputs;
 	int noutputs;
@@ -230,13 +230,6 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-/* Returns the monotonic clock in ns. */
-static fp_time_t
-now_ns(void)
-{
-	return fp__monotonic_ns();
-}
-
 /* Returns non-zero while process pid exists and is not a zombie. */
 static int
 target_alive(int pid)
@@ -256,43 +249,17 @@ target_alive(int pid)
 	return p[2] != 'Z' && p[2] != 'X';
 }
 
-/* Adds a function spec unless present; returns 0, 1 when it was there
- * already, or -1 on ENOMEM. */
+/* Returns non-zero when spec is among the functions named. */
 static int
-add_spec(struct attach *a, const char *spec)
+has_spec(const struct attach *a, const char *spec)
 {
-	char **ns;
 	size_t i;
 
-	for (i = 0; i < a->nspecs; i++) {
-		if (strcmp(a->specs[i], spec) == 0)
+	for (i = 0; i < a->functions.count; i++) {
+		if (strcmp(a->functions.specs[i], spec) == 0)
 			return 1;
 	}
-	if ((ns = realloc(a->specs, (a->nspecs + 1) * sizeof *ns)) == NULL)
-		return -1;
-	a->specs = ns;
-	if ((ns[a->nspecs] = strdup(spec)) == NULL)
-		return -1;
-	a->nspecs++;
 	return 0;
-}
-
-/* Removes a function spec; returns 0, or -1 when it was not there. */
-static int
-remove_spec(struct attach *a, const char *spec)
-{
-	size_t i;
-
-	for (i = 0; i < a->nspecs; i++) {
-		if (strcmp(a->specs[i], spec) == 0) {
-			free(a->specs[i]);
-			memmove(&a->specs[i], &a->specs[i + 1],
-			    (a->nspecs - i - 1) * sizeof *a->specs);
-			a->nspecs--;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 /* Parses a duration for --duration: a duration with its unit, or a bare
@@ -644,12 +611,12 @@ status(struct attach *a)
 	    (unsigned long long)d->meta.samples_taken,
 	    (unsigned long long)d->meta.samples_requested,
 	    (unsigned long long)d->meta.samples_dropped);
-	if (a->nspecs == 0) {
+	if (a->functions.count == 0) {
 		say("functions: every function");
 	} else {
 		printf("functions:");
-		for (i = 0; i < a->nspecs; i++)
-			printf(" %s", a->specs[i]);
+		for (i = 0; i < a->functions.count; i++)
+			printf(" %s", a->functions.specs[i]);
 		say("%s", "");
 	}
 	for (i = 0; i < d->nthreads; i++)
@@ -681,8 +648,9 @@ command_help(void)
 static int
 push_specs(struct attach *a)
 {
-	if (fp__sampler_set_specs(a->sampler, (const char *const *)a->specs,
-	    a->nspecs) != FP_OK) {
+	if (fp__sampler_set_specs(a->sampler,
+	    (const char *const *)a->functions.specs,
+	    a->functions.count) != FP_OK) {
 		complain(a, "out of memory");
 		return -1;
 	}
@@ -717,7 +685,7 @@ command(struct attach *a, char *line)
 		fp__sampler_clear(a->sampler);
 		fp__sampler_pause(a->sampler, 0);
 		a->paused = 0;
-		a->started = now_ns();
+		a->started = fp__monotonic_ns();
 		say("sampling PID %d: a new profile", a->pid);
 	} else if (strcmp(words[0], "stop") == 0) {
 		if (a->paused) {
@@ -740,22 +708,26 @@ command(struct attach *a, char *line)
 			return 0;
 		}
 		for (i = 1; i < n; i++) {
-			if (adding && (rc = add_spec(a, words[i])) < 0) {
+			if (adding && fp__filter_add(&a->functions,
+			    words[i]) == FP_ERR_NOMEM) {
 				complain(a, "out of memory");
 				return 0;
 			}
-			if (!adding && remove_spec(a, words[i]) != 0)
+			if (!adding && !has_spec(a, words[i]))
 				complain(a, "remove: %s was not named (%s)",
-				    words[i], a->nspecs == 0 ? "no function is, "
-				    "so every one is counted" : "see status");
+				    words[i], a->functions.count == 0 ? "no "
+				    "function is, so every one is counted" :
+				    "see status");
+			else if (!adding)
+				fp__filter_remove(&a->functions, words[i]);
 		}
 		if (push_specs(a) == 0) {
-			if (a->nspecs == 0) {
+			if (a->functions.count == 0) {
 				say("counting every function");
 			} else {
 				printf("counting:");
-				for (i = 0; i < a->nspecs; i++)
-					printf(" %s", a->specs[i]);
+				for (i = 0; i < a->functions.count; i++)
+					printf(" %s", a->functions.specs[i]);
 				say("%s", "");
 			}
 		}
@@ -854,12 +826,12 @@ read_commands(struct attach *a)
 static int
 session(struct attach *a)
 {
-	fp_time_t deadline = a->duration ? now_ns() + a->duration : 0, now;
+	fp_time_t deadline = a->duration ? fp__monotonic_ns() + a->duration : 0, now;
 	struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
 	int timeout, rc;
 	char dur[32];
 
-	a->started = now_ns();
+	a->started = fp__monotonic_ns();
 	if (a->interactive) {
 		say("sampling PID %d every %s; type help for the commands, "
 		    "exit or Ctrl-C to finish", a->pid, fp__format_duration(
@@ -879,7 +851,7 @@ session(struct attach *a)
 			    "results so far follow\n", a->pid);
 			break;
 		}
-		now = now_ns();
+		now = fp__monotonic_ns();
 		if (deadline != 0 && now >= deadline)
 			break;
 		timeout = POLL_MS;
@@ -924,8 +896,8 @@ sample(struct attach *a)
 	o.layout = a->layout;
 	o.interval = a->interval;
 	o.cpu = a->cpu;
-	o.specs = (const char *const *)a->specs;
-	o.nspecs = a->nspecs;
+	o.specs = (const char *const *)a->functions.specs;
+	o.nspecs = a->functions.count;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	a->meta.started_unix_ns = (fp_time_t)ts.tv_sec * 1000000000 +
 	    ts.tv_nsec;
@@ -951,11 +923,7 @@ sample(struct attach *a)
 static void
 cleanup(struct attach *a)
 {
-	size_t i;
-
-	for (i = 0; i < a->nspecs; i++)
-		free(a->specs[i]);
-	free(a->specs);
+	fp__filter_free(&a->functions);
 	free(a->outputs);
 	free_meta(a);
 	fp__pyproc_free(&a->proc);
@@ -986,6 +954,7 @@ cmd_attach_exec(int argc, char **argv)
 	int c, rc, pid, status;
 
 	memset(&a, 0, sizeof a);
+	fp__filter_init(&a.functions);
 	a.pid = -1;
 	a.interval = DEFAULT_INTERVAL;
 	a.sort = FP__SORT_TOTAL;
@@ -1023,7 +992,7 @@ cmd_attach_exec(int argc, char **argv)
 		case 'F':
 			if (optarg[0] == '\0')
 				status = usage_error("empty function name");
-			else if (add_spec(&a, optarg) < 0)
+			else if (fp__filter_add(&a.functions, optarg) != FP_OK)
 				status = usage_error("out of memory");
 			break;
 		case 'd':
