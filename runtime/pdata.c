@@ -503,13 +503,56 @@ add_count(uint64_t *c, uint64_t n)
 	*c = *c > UINT64_MAX - n ? UINT64_MAX : *c + n;
 }
 
+/* Sums the figures of the top-level calls of the first n threads. */
+void
+fp__pdata_thread_sums(const fp__pdata_t *d, fp_time_t *total,
+    uint64_t *samples, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		total[i] = 0;
+		samples[i] = 0;
+	}
+	for (i = 0; i < d->nnodes; i++) {
+		const fp__pnode_t *nd = &d->nodes[i];
+
+		if (nd->parent != FP__NONE && nd->thread < n &&
+		    nd->parent == d->threads[nd->thread].root) {
+			total[nd->thread] += nd->stats.total;
+			samples[nd->thread] += nd->stats.samples;
+		}
+	}
+}
+
+/* Adds a no-data name unless present. */
+int
+fp__pdata_add_no_data(fp__pdata_t *d, const char *spec)
+{
+	char **nd;
+	size_t j;
+
+	for (j = 0; j < d->nno_data; j++) {
+		if (strcmp(d->no_data[j], spec) == 0)
+			return 0;
+	}
+	nd = realloc(d->no_data, (d->nno_data + 1) * sizeof *nd);
+	if (nd == NULL)
+		return -1;
+	d->no_data = nd;
+	if ((nd[d->nno_data] = strdup(spec)) == NULL)
+		return -1;
+	d->nno_data++;
+	return 0;
+}
+
 /* Adds everything in src to dst. */
 int
 fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src)
 {
 	uint32_t *fmap = malloc((src->nfuncs + 1) * sizeof *fmap);
 	uint32_t *nmap = malloc((src->nnodes + 1) * sizeof *nmap);
-	size_t i, j;
+	size_t i;
 	int rc = FP_ERR_NOMEM;
 
 	if (fmap == NULL || nmap == NULL)
@@ -542,21 +585,8 @@ fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src)
 			goto out;
 	}
 	for (i = 0; i < src->nno_data; i++) {
-		char **nd;
-
-		for (j = 0; j < dst->nno_data; j++) {
-			if (strcmp(dst->no_data[j], src->no_data[i]) == 0)
-				break;
-		}
-		if (j < dst->nno_data)
-			continue;
-		nd = realloc(dst->no_data, (dst->nno_data + 1) * sizeof *nd);
-		if (nd == NULL)
+		if (fp__pdata_add_no_data(dst, src->no_data[i]) != 0)
 			goto out;
-		dst->no_data = nd;
-		if ((nd[dst->nno_data] = strdup(src->no_data[i])) == NULL)
-			goto out;
-		dst->nno_data++;
 	}
 	dst->meta.duration += src->meta.duration;
 	dst->meta.lost += src->meta.lost;

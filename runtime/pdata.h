@@ -91,6 +91,16 @@ uint32_t fp__pdata_add_thread(fp__pdata_t *d, uint64_t ident,
 uint32_t fp__pdata_add_node(fp__pdata_t *d, uint32_t parent, uint32_t func,
     const fp__stats_t *stats);
 
+/* Fills total[t] and samples[t], for the first n threads (n at most
+ * nthreads), with the sums over each thread's top-level calls: its whole
+ * profiled time and, sampled, its samples. */
+void fp__pdata_thread_sums(const fp__pdata_t *d, fp_time_t *total,
+    uint64_t *samples, size_t n);
+
+/* Adds spec to the no-data names of d unless it is there already;
+ * returns 0 or -1 on ENOMEM. */
+int fp__pdata_add_no_data(fp__pdata_t *d, const char *spec);
+
 /* Adds everything in src to dst: functions by identity, threads as threads
  * of their own (by pid and ident), nodes path by path; durations add up.
  * Returns FP_OK or FP_ERR_NOMEM (dst may then be partly merged). */

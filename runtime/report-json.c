@@ -58,23 +58,15 @@ put_sampled(fp__buf_t *out, const fp_row_t *r)
 static void
 put_threads(fp__buf_t *out, const fp__pdata_t *d, int sampled)
 {
-	fp_time_t *total = calloc(d->nthreads + 1, sizeof *total);
-	uint64_t *samples = calloc(d->nthreads + 1, sizeof *samples);
-	size_t i, t;
+	fp_time_t *total = malloc((d->nthreads + 1) * sizeof *total);
+	uint64_t *samples = malloc((d->nthreads + 1) * sizeof *samples);
+	size_t t;
 
 	if (total == NULL || samples == NULL) {
 		out->nomem = 1;
 		goto out;
 	}
-	for (i = 0; i < d->nnodes; i++) {
-		const fp__pnode_t *n = &d->nodes[i];
-
-		if (n->parent != FP__NONE && n->thread < d->nthreads &&
-		    n->parent == d->threads[n->thread].root) {
-			total[n->thread] += n->stats.total;
-			samples[n->thread] += n->stats.samples;
-		}
-	}
+	fp__pdata_thread_sums(d, total, samples, d->nthreads);
 	fp__buf_puts(out, ",\n \"threads\": [");
 	for (t = 0; t < d->nthreads; t++) {
 		const fp__pthread_t *th = &d->threads[t];

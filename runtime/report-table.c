@@ -401,16 +401,11 @@ static void
 put_threads_footer(fp__buf_t *out, const fp__pdata_t *d)
 {
 	size_t shown = d->nthreads < FOOTER_THREADS ? d->nthreads :
-	    FOOTER_THREADS, i, t;
-	uint64_t samples[FOOTER_THREADS] = { 0 };
+	    FOOTER_THREADS, t;
+	uint64_t samples[FOOTER_THREADS];
+	fp_time_t total[FOOTER_THREADS];
 
-	for (i = 0; i < d->nnodes; i++) {
-		const fp__pnode_t *n = &d->nodes[i];
-
-		if (n->parent != FP__NONE && n->thread < shown &&
-		    n->parent == d->threads[n->thread].root)
-			samples[n->thread] += n->stats.samples;
-	}
+	fp__pdata_thread_sums(d, total, samples, shown);
 	fp__buf_printf(out, "fullprof: %zu thread%s:", d->nthreads,
 	    d->nthreads == 1 ? "" : "s");
 	for (t = 0; t < shown; t++) {

@@ -496,17 +496,9 @@ fp__samples_pdata(const fp__samples_t *s, fp_time_t duration)
 	copy->meta.samples_taken = s->d->meta.samples_taken;
 	copy->meta.samples_dropped = s->d->meta.samples_dropped;
 	for (i = 0; i < s->nspecs; i++) {
-		char **nd;
-
-		if (spec_has_data(copy, s->specs[i]))
-			continue;
-		nd = realloc(copy->no_data, (copy->nno_data + 1) * sizeof *nd);
-		if (nd == NULL)
+		if (!spec_has_data(copy, s->specs[i]) &&
+		    fp__pdata_add_no_data(copy, s->specs[i]) != 0)
 			goto fail;
-		copy->no_data = nd;
-		if ((nd[copy->nno_data] = strdup(s->specs[i])) == NULL)
-			goto fail;
-		copy->nno_data++;
 	}
 	return copy;
 fail:
