@@ -27,6 +27,7 @@
 #include "outfile.h"
 #include "pdata.h"
 #include "profile.h"
+#include "pyexit.h"
 #include "run.h"
 #include "subprocesses.h"
 
@@ -39,17 +40,6 @@ static int term_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t term_received;
 static pid_t owner_pid;
 static pid_t run_pid;		/* the process fullprof started */
-
-/* Returns non-zero while the interpreter is being finalised. */
-static int
-python_finalizing(void)
-{
-#if PY_VERSION_HEX >= 0x030d0000
-	return Py_IsFinalizing();
-#else
-	return _Py_IsFinalizing();
-#endif
-}
 
 /* Writes a line about a failed output to stderr. */
 static void
@@ -231,7 +221,7 @@ sigterm_watcher(void *arg)
 		    NULL) == 0)
 			pthread_detach(deadline);
 	}
-	if (Py_IsInitialized() && !python_finalizing()) {
+	if (Py_IsInitialized() && !fp__pyexit_finalizing()) {
 		PyGILState_STATE g = PyGILState_Ensure();
 
 		fp_exit_report_finish();

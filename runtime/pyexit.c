@@ -242,3 +242,14 @@ fp__pyexit_on_mp_child_exit(fp__pyexit_fn fn, int order)
 	mp_arm();
 	return 0;
 }
+
+/* Returns non-zero while the interpreter is being finalised. */
+int
+fp__pyexit_finalizing(void)
+{
+#if PY_VERSION_HEX >= 0x030d0000
+	return Py_IsFinalizing();
+#else
+	return _Py_IsFinalizing();
+#endif
+}

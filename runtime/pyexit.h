@@ -4,9 +4,9 @@
  * forked (start methods fork and forkserver), which ends with os._exit and
  * so runs neither atexit handlers nor Py_AtExit callbacks.
  *
- * Everything here needs the GIL. Callbacks are C functions kept for the
- * life of the process; they run with the GIL held and must leave no
- * Python exception set.
+ * Everything here needs the GIL, except fp__pyexit_finalizing. Callbacks
+ * are C functions kept for the life of the process; they run with the GIL
+ * held and must leave no Python exception set.
  */
 #ifndef FP_PYEXIT_H
 #define FP_PYEXIT_H
@@ -29,5 +29,9 @@ int fp__pyexit_on_fork_child(fp__pyexit_fn fn);
  * exit handlers and just before os._exit; at most once per process.
  * Returns 0, or -1 with a Python exception set. */
 int fp__pyexit_on_mp_child_exit(fp__pyexit_fn fn, int order);
+
+/* Returns non-zero while the interpreter is being finalised: from then on
+ * a thread that asks for the GIL is ended instead. Needs no GIL. */
+int fp__pyexit_finalizing(void);
 
 #endif /* FP_PYEXIT_H */

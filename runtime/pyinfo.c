@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "bgthread.h"
+#include "clock.h"
+#include "pyexit.h"
 #include "pyinfo.h"
 
 #define WAIT_NAMES	20000000ll	/* 20ms between helpers for names */
@@ -38,16 +40,6 @@ static int64_t names_wait = WAIT_NAMES;		/* guarded by lock */
 typedef struct request {
 	int names, tasks;
 } request_t;
-
-/* Returns the monotonic clock in ns. */
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Records ident's name, replacing an older one; returns 1 when it is new
  * or changed. Called with lock held. */
@@ -116,18 +108,6 @@ fp__pyinfo_fetch_names(void)
 	return fresh;
 }
 
-/* Returns non-zero while the interpreter is being finalised: then the
- * GIL is no longer handed to new threads (they would be ended). */
-static int
-finalizing(void)
-{
-#if PY_VERSION_HEX >= 0x030d0000
-	return Py_IsFinalizing();
-#else
-	return _Py_IsFinalizing();
-#endif
-}
-
 /* The helper thread: takes the GIL, fetches, publishes, ends. */
 static void *
 helper_main(void *arg)
@@ -139,7 +119,7 @@ helper_main(void *arg)
 	free(arg);
 	if (req.tasks)
 		t = fp__taskread_new();
-	if (Py_IsInitialized() && !finalizing()) {
+	if (Py_IsInitialized() && !fp__pyexit_finalizing()) {
 		PyGILState_STATE g = PyGILState_Ensure();
 		PyObject *type, *value, *tb;
 
@@ -179,7 +159,7 @@ fp__pyinfo_request(int want_names, int want_tasks)
 	pthread_attr_t attr;
 	pthread_t th;
 	request_t *req;
-	int64_t now = now_ns();
+	int64_t now = fp__monotonic_ns();
 	pid_t pid = getpid();
 
 	if (want_tasks && __atomic_load_n(&tasks, __ATOMIC_ACQUIRE) != NULL)

@@ -74,16 +74,6 @@ struct fp__sampler {
 	const fp__rcode_t *stack[FP__STACK_MAX];
 };
 
-/* Returns the monotonic clock in ns. */
-static fp_time_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (fp_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Returns the next pseudo-random number (xorshift64*). */
 static inline uint64_t
 next_random(fp__sampler_t *s)
@@ -385,7 +375,7 @@ sampler_main(void *arg)
 	uint64_t requested;
 
 	pthread_mutex_lock(&s->lock);
-	last = now_ns();
+	last = fp__monotonic_ns();
 	next = last + s->interval;
 	wake = jittered(s, next, s->interval);
 	while (!s->stopping && !s->gone) {
@@ -393,7 +383,7 @@ sampler_main(void *arg)
 
 		if (s->paused) {
 			pthread_cond_wait(&s->wake, &s->lock);
-			last = now_ns();
+			last = fp__monotonic_ns();
 			next = last + s->interval;
 			wake = jittered(s, next, s->interval);
 			continue;
@@ -403,7 +393,7 @@ sampler_main(void *arg)
 			continue;	/* woken: look at the flags again */
 		if (s->stopping || s->paused)
 			continue;
-		now = now_ns();
+		now = fp__monotonic_ns();
 		if (now < wake)
 			continue;
 		/* The ticks of the nominal grid that have passed: more than
@@ -471,7 +461,7 @@ fp__sampler_start(const fp__sampler_opts_t *o, fp__sampler_t **out)
 	s->asyncio = o->asyncio && s->self && !o->cpu;
 	s->interval = o->interval;
 	s->paused = o->paused;
-	s->rng = (uint64_t)now_ns() | 1;
+	s->rng = (uint64_t)fp__monotonic_ns() | 1;
 	s->max_threads = 64;
 	s->threads = malloc(s->max_threads * sizeof *s->threads);
 	s->samples = fp__samples_new(&meta);
@@ -486,7 +476,7 @@ fp__sampler_start(const fp__sampler_opts_t *o, fp__sampler_t **out)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->wake, &ca);
 	pthread_condattr_destroy(&ca);
-	s->resumed = now_ns();
+	s->resumed = fp__monotonic_ns();
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 1024 * 1024);
 	err = fp__bgthread_start(&s->thread, &attr, sampler_main, s);
@@ -517,9 +507,9 @@ fp__sampler_pause(fp__sampler_t *s, int paused)
 	check_fork(s);
 	pthread_mutex_lock(&s->lock);
 	if (paused && !s->paused)
-		s->active += now_ns() - s->resumed;
+		s->active += fp__monotonic_ns() - s->resumed;
 	else if (!paused && s->paused)
-		s->resumed = now_ns();
+		s->resumed = fp__monotonic_ns();
 	s->paused = paused;
 	pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
@@ -575,7 +565,7 @@ fp__sampler_clear(fp__sampler_t *s)
 	pthread_mutex_lock(&s->lock);
 	fp__samples_clear(s->samples);
 	s->active = 0;
-	s->resumed = now_ns();
+	s->resumed = fp__monotonic_ns();
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -596,7 +586,7 @@ fp__sampler_target_gone(fp__sampler_t *s)
 static fp_time_t
 sampled_time(const fp__sampler_t *s)
 {
-	return s->active + (s->paused ? 0 : now_ns() - s->resumed);
+	return s->active + (s->paused ? 0 : fp__monotonic_ns() - s->resumed);
 }
 
 /* Returns a copy of the results so far. */
