@@ -40,6 +40,13 @@ static int term_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t term_received;
 static pid_t owner_pid;
 static pid_t run_pid;		/* the process fullprof started */
+/* The first interrupting signal that came while the report was written. */
+static volatile sig_atomic_t held_signal;
+
+/* Signals that would end the process while the report is written: the
+ * first is held until the report is out, a second one ends it at once. */
+static const int report_guarded[] = { SIGINT, SIGHUP, SIGQUIT };
+#define NGUARDED (sizeof report_guarded / sizeof report_guarded[0])
 
 /* Writes a line about a failed output to stderr. */
 static void
@@ -123,6 +130,52 @@ write_outputs(void)
 	return failed ? -1 : 0;
 }
 
+/* The handler while the report is written: holds the first signal; at a
+ * second, removes the file being written and dies of that signal as
+ * python3 would have at the first (async-signal-safe). */
+static void
+on_signal_while_writing(int sig)
+{
+	if (held_signal == 0) {
+		held_signal = sig;
+		return;
+	}
+	fp__outfile_remove_temporary();
+	signal(sig, SIG_DFL);
+	kill(getpid(), sig);
+}
+
+/* Holds Ctrl-C and the like while the report is written (Python has put
+ * back their default actions by then, so the first would end the process
+ * mid-write and lose the report); saves the actions to put back. */
+static void
+hold_signals(struct sigaction *saved)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal_while_writing;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	held_signal = 0;
+	for (i = 0; i < NGUARDED; i++)
+		sigaction(report_guarded[i], &sa, &saved[i]);
+}
+
+/* Puts back the saved actions, then delivers the signal that was held, to
+ * the process, under the action it would have met. */
+static void
+release_signals(const struct sigaction *saved)
+{
+	size_t i;
+
+	for (i = 0; i < NGUARDED; i++)
+		sigaction(report_guarded[i], &saved[i], NULL);
+	if (held_signal != 0)
+		kill(getpid(), held_signal);
+}
+
 /* Writes the exit report now unless it was already written. */
 int
 fp_exit_report_finish(void)
@@ -133,8 +186,12 @@ fp_exit_report_finish(void)
 		return 0;
 	pthread_mutex_lock(&finish_lock);
 	if (!finished) {
+		struct sigaction saved[NGUARDED];
+
 		finished = 1;
+		hold_signals(saved);
 		finish_status = write_outputs();
+		release_signals(saved);
 	}
 	status = finish_status;
 	pthread_mutex_unlock(&finish_lock);
@@ -160,6 +217,7 @@ fp_exit_report_terminated(void)
 static void
 die_by_sigterm(void)
 {
+	fp__outfile_remove_temporary();
 	signal(SIGTERM, SIG_DFL);
 	kill(getpid(), SIGTERM);
 	_exit(128 + SIGTERM);

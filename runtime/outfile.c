@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,11 @@
 #include <unistd.h>
 
 #include "outfile.h"
+
+/* The temporary file being written, kept where a signal handler can read
+ * it (fp__outfile_remove_temporary). */
+static char temporary[4096 + 32];
+static volatile sig_atomic_t temporary_named;
 
 /* Writes all of data to fd, retrying short writes. */
 int
@@ -31,6 +37,19 @@ fp__write_all(int fd, const char *data, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* Records the name of the temporary file just created. */
+static void
+name_temporary(const char *tmp)
+{
+	size_t n = strlen(tmp);
+
+	temporary_named = 0;
+	if (n < sizeof temporary) {
+		memcpy(temporary, tmp, n + 1);
+		temporary_named = 1;
+	}
 }
 
 /* Writes to something that is not a regular file, in place. */
@@ -89,6 +108,7 @@ fp__outfile_write(const char *path, const char *data, size_t len)
 		free(tmp);
 		return err;
 	}
+	name_temporary(tmp);
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) != 0 ||
@@ -107,12 +127,23 @@ fp__outfile_write(const char *path, const char *data, size_t len)
 		err = errno;
 		goto fail;
 	}
+	temporary_named = 0;
 	free(tmp);
 	return 0;
 fail:
 	if (fd >= 0)
 		close(fd);
+	temporary_named = 0;
 	unlink(tmp);
 	free(tmp);
 	return err;
+}
+
+/* Removes the temporary file being written, if any: for a handler about
+ * to end the process mid-write (async-signal-safe). */
+void
+fp__outfile_remove_temporary(void)
+{
+	if (temporary_named)
+		unlink(temporary);
 }

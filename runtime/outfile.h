@@ -18,4 +18,9 @@ int fp__outfile_write(const char *path, const char *data, size_t len);
 /* Writes all of data to fd, retrying short writes; returns 0 or errno. */
 int fp__write_all(int fd, const char *data, size_t len);
 
+/* Removes the temporary file of a write in progress, if any, so that a
+ * process ended by a signal mid-write leaves nothing behind. Safe to call
+ * from a signal handler. */
+void fp__outfile_remove_temporary(void);
+
 #endif /* FP_OUTFILE_H */

@@ -386,11 +386,8 @@ def random_signal_run(d, rng, sig, prog, i):
         raise AssertionError("%s: no file although the program ran "
                              "(status %r, stderr %r)" % (
                                  what, p.returncode, err[-800:]))
-    if second:
-        # Killed while the report was being written: the temporary file
-        # may stay (the target never holds part of a profile).
-        for t in glob.glob(os.path.join(d, ".fullprof-*")):
-            os.unlink(t)
+    # Even a second signal that ends the report mid-write removes the
+    # temporary file first.
     no_temporaries(d)
 
 

@@ -194,5 +194,79 @@ def program_ignoring_sigterm():
     check(nap and nap[0]["calls"] == "12", "nap row %r" % nap)
 
 
+def wait_for_fifo_open(p, timeout=15):
+    """Waits until one of p's threads is blocked opening a FIFO for
+    writing (the report, written to a FIFO nobody reads yet)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        check(p.poll() is None, "fullprof ended before writing its "
+              "report (status %r)" % p.returncode)
+        for task in os.listdir("/proc/%d/task" % p.pid):
+            try:
+                with open("/proc/%d/task/%s/wchan" % (p.pid, task)) as f:
+                    if f.read().strip() == "wait_for_partner":
+                        return
+            except OSError:
+                pass
+        time.sleep(0.02)
+    p.kill()
+    p.communicate()
+    raise AssertionError("fullprof never opened the FIFO")
+
+
+def read_fifo(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+@test
+def one_ctrl_c_while_the_report_is_written():
+    """A Ctrl-C that lands while the report is written (here: while
+    fullprof waits for a reader of its -o FIFO) is held until the report
+    is out; the process then ends by SIGINT, as python3 would have."""
+    with TempDir() as d:
+        fifo = os.path.join(d, "report.json")
+        os.mkfifo(fifo)
+        p = start(["-q", "-f", "json", "-o", fifo, script("fib.py")])
+        try:
+            wait_for_fifo_open(p)
+            p.send_signal(signal.SIGINT)
+            time.sleep(0.2)
+            text = read_fifo(fifo)
+            out, err = p.communicate(timeout=15)
+        except BaseException:
+            p.kill()
+            p.communicate()
+            raise
+        eq(p.returncode, -signal.SIGINT, "status; stderr %r" % err[-500:])
+        doc = json.loads(text)
+        check_invariants(doc)
+        fib = [r for r in doc["functions"] if r["name"] == "fib"]
+        check(fib and fib[0]["calls"] == 1973, "fib %r" % fib)
+        eq(os.listdir(d), ["report.json"], "files left beside the FIFO")
+
+
+@test
+def second_ctrl_c_abandons_the_report():
+    """A second Ctrl-C ends a report that cannot be written (nobody reads
+    the FIFO) at once, and leaves no temporary file."""
+    with TempDir() as d:
+        fifo = os.path.join(d, "report.json")
+        os.mkfifo(fifo)
+        p = start(["-q", "-f", "json", "-o", fifo, script("fib.py")])
+        try:
+            wait_for_fifo_open(p)
+            p.send_signal(signal.SIGINT)
+            time.sleep(0.2)
+            p.send_signal(signal.SIGINT)
+            out, err = p.communicate(timeout=15)
+        except BaseException:
+            p.kill()
+            p.communicate()
+            raise
+        eq(p.returncode, -signal.SIGINT, "status; stderr %r" % err[-500:])
+        eq(os.listdir(d), ["report.json"], "files left beside the FIFO")
+
+
 if __name__ == "__main__":
     main()
