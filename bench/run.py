@@ -178,19 +178,40 @@ def make_tools(python, fullprof, yappi, bare=None):
         # python3 embedded as fullprof embeds it, profiling nothing: the
         # floor any embedding launcher starts from.
         tools.append(("embedded python3", lambda s, a: [bare, s] + a))
+        # The same with a frame hook that does nothing: what any hook that
+        # sees every Python call costs before it does any work (CPython
+        # stops inlining calls). On 3.11 -F cannot do with less.
+        tools.append(("embedded + hook", lambda s, a: [
+            "BARE_EMBED_FRAME_HOOK=1", bare, s] + a))
     for name, opts in FULLPROF_MODES:
         tools.append((name, lambda s, a, opts=opts: [fullprof] + opts + [s] + a))
     return tools
 
 
+def split_env(argv):
+    """Splits leading NAME=VALUE words off argv, as a shell would; returns
+    (environment for the command or None, the rest of argv)."""
+    env = None
+    while argv and re.match(r"^[A-Z_][A-Z0-9_]*=", argv[0]):
+        if env is None:
+            env = dict(os.environ)
+        name, value = argv[0].split("=", 1)
+        env[name] = value
+        argv = argv[1:]
+    return env, argv
+
+
 def time_run(argv, timeout):
-    """Runs argv with its output discarded; returns its wall time in seconds,
-    or None when it ran past timeout and was killed."""
+    """Runs argv (leading NAME=VALUE words set its environment) with its
+    output discarded; returns its wall time in seconds, or None when it ran
+    past timeout and was killed."""
+    env, argv = split_env(argv)
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL,
                               stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, timeout=timeout)
+                              stderr=subprocess.PIPE, timeout=timeout,
+                              env=env)
     except subprocess.TimeoutExpired:
         return None
     elapsed = time.perf_counter() - t0
@@ -538,11 +559,14 @@ def run(args):
             missed = missed or not met
             targets.append({"workload": res["workload"], "tool": tool,
                             "limit": limit, "ratio": ratio, "met": met})
-            print("target:   %-18s %-18s <= %.2fx plain: %s, %s" % (
+            floor = res["tools"].get("embedded + hook", {}).get("ratio")
+            print("target:   %-18s %-18s <= %.2fx plain: %s, %s%s" % (
                 res["label"], tool, limit,
                 "%.2fx" % ratio if ratio is not None else "timed out",
                 "met" if met else
-                "NOT MET" + ("" if ok else " (sanity failed)")))
+                "NOT MET" + ("" if ok else " (sanity failed)"),
+                "; an empty frame hook alone: %.2fx" % floor
+                if tool == "fullprof -F unused" and floor else ""))
     for line in warnings:
         print(line)
     print("elapsed:  %.0fs" % (time.perf_counter() - started))

@@ -260,7 +260,7 @@ sigterm_deadline(void *arg)
 
 /* The watcher thread: waits for SIGTERM, then writes the report under the
  * GIL and ends the process. */
-static void *
+static FP__GIL_WAITER void *
 sigterm_watcher(void *arg)
 {
 	char byte;

@@ -20,4 +20,19 @@
 int fp__bgthread_start(pthread_t *thread, const pthread_attr_t *attr,
     void *(*fn)(void *), void *arg);
 
+/*
+ * Marks the start routine of a background thread that waits for the GIL.
+ * While the interpreter finalises, CPython ends such a thread inside
+ * PyGILState_Ensure (pthread_exit), so the routine's frame never returns;
+ * under AddressSanitizer the redzones of its locals would stay poisoned
+ * and the thread's own exit code, reusing that stack, would be reported
+ * as a stack-buffer-underflow. The routine is left uninstrumented in a
+ * sanitizer build; what it calls once it has the GIL is not.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define FP__GIL_WAITER __attribute__((no_sanitize_address))
+#else
+#define FP__GIL_WAITER
+#endif
+
 #endif /* FP_BGTHREAD_H */

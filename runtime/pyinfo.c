@@ -109,7 +109,7 @@ fp__pyinfo_fetch_names(void)
 }
 
 /* The helper thread: takes the GIL, fetches, publishes, ends. */
-static void *
+static FP__GIL_WAITER void *
 helper_main(void *arg)
 {
 	request_t req = *(request_t *)arg;

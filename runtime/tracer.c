@@ -415,6 +415,35 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 	return result;
 }
 
+/* The frame hook while a filter is in force without builtins. The usual
+ * frame there is of a function the filter leaves out, run while nothing
+ * recorded runs in its thread: that one goes straight to CPython (a tail
+ * call, so the hook adds no C stack frame of its own); everything else is
+ * eval_hook's. */
+static PyObject *
+eval_hook_filtered(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
+{
+	PyCodeObject *co = fp__frame_code(frame);
+	const fp__thread_t *t = tls_thread;
+	const fp__func_t *f;
+
+	if (co != NULL && t != NULL && tls_generation == generation &&
+	    t->depth == 0 && fp__pyfunc_extra_index >= 0 &&
+	    (f = fp__code_extra_get(co, fp__pyfunc_extra_index)) != NULL &&
+	    f->sel_generation == fp__filter_generation && !f->selected &&
+	    !(f->flags & (FP__FUNC_GENERATOR | FP__FUNC_HIDDEN)))
+		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	return eval_hook(ts, frame, throwflag);
+}
+
+/* Returns the frame hook that suits the settings now in force. */
+static _PyFrameEvalFunction
+hook_in_force(void)
+{
+	return active_filter != NULL && !builtins_on ? eval_hook_filtered :
+	    eval_hook;
+}
+
 /* The C-level profile function used with builtins: C_CALL pushes a
  * segment for the C function, C_RETURN and C_EXCEPTION pop it. Python
  * call and return events are left to the frame hook. */
@@ -463,7 +492,7 @@ set_hook(int on)
 {
 	if (hooked_interp != NULL)
 		_PyInterpreterState_SetEvalFrameFunc(hooked_interp,
-		    on ? eval_hook : previous_eval);
+		    on ? hook_in_force() : previous_eval);
 }
 
 /* Returns non-zero when nothing recorded runs or waits: the gate's test. */
@@ -478,6 +507,12 @@ idle(void)
 static void
 update_gate(const fp__filter_t *filter)
 {
+	_PyFrameEvalFunction now = hooked_interp != NULL ?
+	    _PyInterpreterState_GetEvalFrameFunc(hooked_interp) : NULL;
+
+	/* An installed hook becomes the one for the new settings. */
+	if (now == eval_hook || now == eval_hook_filtered)
+		set_hook(1);
 	if (active_filter == NULL || builtins_on) {
 		if (fp__gate_active()) {
 			fp__gate_end();
@@ -504,15 +539,15 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 	if (active != NULL)
 		return active == a ? FP_OK : FP_ERR_BUSY;
 	interp = PyInterpreterState_Get();
-	if (hooked_interp != interp) {
-		previous_eval = _PyInterpreterState_GetEvalFrameFunc(interp);
-		_PyInterpreterState_SetEvalFrameFunc(interp, eval_hook);
-		hooked_interp = interp;
-	}
 	generation++;
 	fp__filter_generation++;
 	builtins_on = builtins;
 	active_filter = filter != NULL && filter->count > 0 ? filter : NULL;
+	if (hooked_interp != interp) {
+		previous_eval = _PyInterpreterState_GetEvalFrameFunc(interp);
+		_PyInterpreterState_SetEvalFrameFunc(interp, hook_in_force());
+		hooked_interp = interp;
+	}
 	active = a;
 	if (builtins)
 		fp__set_profile_all_threads(builtin_profile);
