@@ -63,10 +63,11 @@ def not_a_crash(rc, err, what):
           "%s: status %r; stderr %r" % (what, rc, err[-1500:]))
     for bad in ("Fatal Python error", "Segmentation fault",
                 "AddressSanitizer", "runtime error:"):
-        # Ctrl-C while python3 itself starts (importing site) is a
-        # "Fatal Python error" in python3 too.
+        # Ctrl-C while python3 itself starts (importing site, setting up
+        # sys.stdout: "Fatal Python error: init_import_site" or
+        # "init_sys_streams") is a fatal error, status 1, in python3 too.
         if bad == "Fatal Python error" and "KeyboardInterrupt" in err and \
-                "init_import_site" in err:
+                re.search(r"Fatal Python error: init_\w+:", err) and rc == 1:
             continue
         check(bad not in err, "%s: %r on stderr: %r" % (what, bad,
                                                        err[-1500:]))
