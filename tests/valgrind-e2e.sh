@@ -14,7 +14,8 @@
 # the processes and errors seen; exits 1 if valgrind reported an error.
 # Tests that fail for another reason are listed but do not count: under
 # valgrind a program runs 20 to 50 times slower, which breaks the timing
-# figures some tests check and the 20 s each run is given. With no TEST, a
+# figures some tests check; each run is given 120 s instead of the usual
+# 20 (FULLPROF_TEST_TIMEOUT). With no TEST, a
 # subset that runs in a few minutes is taken (sync and async code,
 # threads, the outputs and formats, the faults).
 set -u
@@ -48,6 +49,7 @@ for t in "$@"; do
 	rm -f "$work"/logs/*
 	start=$(date +%s)
 	FULLPROF="$work/fullprof" PYTHONMALLOC=malloc \
+	    FULLPROF_TEST_TIMEOUT=${FULLPROF_TEST_TIMEOUT:-120} \
 	    FULLPROF_SRCDIR="${FULLPROF_SRCDIR:-$(dirname "$here")}" \
 	    "$PYTHON" "$t" >"$work/out" 2>&1
 	rc=$?

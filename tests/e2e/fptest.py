@@ -29,7 +29,10 @@ EXAMPLES = os.path.join(SRCDIR, "examples")
 
 # The interpreter fullprof embeds: the configured python runs the tests.
 PYTHON = sys.executable
-TIMEOUT = 20
+# Seconds a fullprof run may take before it is killed as hung;
+# tests/valgrind-e2e.sh raises it (valgrind runs a program 20 to 50 times
+# slower, and a program with a thread spinning against the GIL far slower).
+TIMEOUT = float(os.environ.get("FULLPROF_TEST_TIMEOUT", "20"))
 
 
 def _find_fullprof():
