@@ -56,4 +56,14 @@ fp__filter_selects(const fp__filter_t *f, fp__func_t *func)
 	return func->selected;
 }
 
+/* Returns non-zero when func's cached verdict is current and says that no
+ * spec names it (a read-only test for a hot path; 0 means "ask
+ * fp__filter_selects"). */
+static inline int
+fp__filter_known_unselected(const fp__func_t *func)
+{
+	return func->sel_generation == fp__filter_generation &&
+	    !func->selected;
+}
+
 #endif /* FP_FILTER_H */

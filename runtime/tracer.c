@@ -236,14 +236,30 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 	return t;
 }
 
+/* Returns this thread's record from the thread-local cache, or NULL when
+ * the cache is empty or from before the last invalidation. */
+static inline fp__thread_t *
+cached_thread(void)
+{
+	return tls_generation == generation ? tls_thread : NULL;
+}
+
+/* Returns the record already made for a code object, or NULL. */
+static inline fp__func_t *
+cached_func(PyCodeObject *co)
+{
+	return fp__pyfunc_extra_index >= 0 ?
+	    fp__code_extra_get(co, fp__pyfunc_extra_index) : NULL;
+}
+
 /* Returns this thread's record in a, or NULL when it cannot be made;
  * func and frame are those being entered (may be NULL). */
 static inline fp__thread_t *
 current_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 {
-	if (tls_generation == generation && tls_thread != NULL)
-		return tls_thread;
-	return register_thread(a, func, frame);
+	fp__thread_t *t = cached_thread();
+
+	return t != NULL ? t : register_thread(a, func, frame);
 }
 
 /* Returns the record for a frame's code, or NULL when the frame is not
@@ -256,8 +272,7 @@ frame_func(fp__pyframe_t *frame)
 
 	if (co == NULL)
 		return NULL;
-	f = fp__pyfunc_extra_index >= 0 ?
-	    fp__code_extra_get(co, fp__pyfunc_extra_index) : NULL;
+	f = cached_func(co);
 	if (f == NULL)
 		f = fp__pyfunc_from_code_slow(co, fp__frame_globals(frame));
 	if (f == NULL)
@@ -424,13 +439,11 @@ static PyObject *
 eval_hook_filtered(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 {
 	PyCodeObject *co = fp__frame_code(frame);
-	const fp__thread_t *t = tls_thread;
+	const fp__thread_t *t = cached_thread();
 	const fp__func_t *f;
 
-	if (co != NULL && t != NULL && tls_generation == generation &&
-	    t->depth == 0 && fp__pyfunc_extra_index >= 0 &&
-	    (f = fp__code_extra_get(co, fp__pyfunc_extra_index)) != NULL &&
-	    f->sel_generation == fp__filter_generation && !f->selected &&
+	if (co != NULL && t != NULL && t->depth == 0 &&
+	    (f = cached_func(co)) != NULL && fp__filter_known_unselected(f) &&
 	    !(f->flags & (FP__FUNC_GENERATOR | FP__FUNC_HIDDEN)))
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 	return eval_hook(ts, frame, throwflag);

@@ -219,26 +219,39 @@ def read_fifo(path):
         return f.read()
 
 
+def interrupt_the_report(d, second):
+    """Runs fib.py with its JSON report going to a FIFO in d and sends
+    SIGINT once fullprof waits there for a reader; then sends a second
+    SIGINT (second) or reads the FIFO. Returns (status, what was read or
+    None, stderr)."""
+    fifo = os.path.join(d, "report.json")
+    os.mkfifo(fifo)
+    p = start(["-q", "-f", "json", "-o", fifo, script("fib.py")])
+    text = None
+    try:
+        wait_for_fifo_open(p)
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.2)
+        if second:
+            p.send_signal(signal.SIGINT)
+        else:
+            text = read_fifo(fifo)
+        out, err = p.communicate(timeout=15)
+    except BaseException:
+        p.kill()
+        p.communicate()
+        raise
+    return p.returncode, text, err
+
+
 @test
 def one_ctrl_c_while_the_report_is_written():
     """A Ctrl-C that lands while the report is written (here: while
     fullprof waits for a reader of its -o FIFO) is held until the report
     is out; the process then ends by SIGINT, as python3 would have."""
     with TempDir() as d:
-        fifo = os.path.join(d, "report.json")
-        os.mkfifo(fifo)
-        p = start(["-q", "-f", "json", "-o", fifo, script("fib.py")])
-        try:
-            wait_for_fifo_open(p)
-            p.send_signal(signal.SIGINT)
-            time.sleep(0.2)
-            text = read_fifo(fifo)
-            out, err = p.communicate(timeout=15)
-        except BaseException:
-            p.kill()
-            p.communicate()
-            raise
-        eq(p.returncode, -signal.SIGINT, "status; stderr %r" % err[-500:])
+        rc, text, err = interrupt_the_report(d, second=False)
+        eq(rc, -signal.SIGINT, "status; stderr %r" % err[-500:])
         doc = json.loads(text)
         check_invariants(doc)
         fib = [r for r in doc["functions"] if r["name"] == "fib"]
@@ -251,20 +264,8 @@ def second_ctrl_c_abandons_the_report():
     """A second Ctrl-C ends a report that cannot be written (nobody reads
     the FIFO) at once, and leaves no temporary file."""
     with TempDir() as d:
-        fifo = os.path.join(d, "report.json")
-        os.mkfifo(fifo)
-        p = start(["-q", "-f", "json", "-o", fifo, script("fib.py")])
-        try:
-            wait_for_fifo_open(p)
-            p.send_signal(signal.SIGINT)
-            time.sleep(0.2)
-            p.send_signal(signal.SIGINT)
-            out, err = p.communicate(timeout=15)
-        except BaseException:
-            p.kill()
-            p.communicate()
-            raise
-        eq(p.returncode, -signal.SIGINT, "status; stderr %r" % err[-500:])
+        rc, text, err = interrupt_the_report(d, second=True)
+        eq(rc, -signal.SIGINT, "status; stderr %r" % err[-500:])
         eq(os.listdir(d), ["report.json"], "files left beside the FIFO")
 
 
