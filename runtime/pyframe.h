@@ -4,7 +4,8 @@
  *
  * The layouts come from each version's own installed headers
  * (internal/pycore_frame.h, cpython/genobject.h), included here with
- * Py_BUILD_CORE. Only the tracer includes this file.
+ * Py_BUILD_CORE. Only code that runs in the profiled process, under the
+ * GIL, includes this file.
  */
 #ifndef FP_PYFRAME_H
 #define FP_PYFRAME_H

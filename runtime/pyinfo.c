@@ -8,17 +8,20 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bgthread.h"
 #include "clock.h"
 #include "pyexit.h"
+#include "pyframe.h"
 #include "pyinfo.h"
 
 #define WAIT_NAMES	20000000ll	/* 20ms between helpers for names */
 #define WAIT_FIRST	100000000ll	/* 100ms between helpers for tasks */
 #define WAIT_MOST	5000000000ll	/* backing off up to 5s */
+#define HELPERS_KEPT	4		/* helper thread ids remembered */
 
 /* One published thread name. */
 typedef struct named {
@@ -35,6 +38,8 @@ static int busy;		/* atomic: a helper runs */
 static pid_t busy_pid;		/* the process busy is about */
 static int64_t last, wait_ns = WAIT_FIRST;	/* guarded by lock */
 static int64_t names_wait = WAIT_NAMES;		/* guarded by lock */
+static int64_t helper_tids[HELPERS_KEPT];	/* atomic */
+static unsigned helpers_next;			/* atomic */
 
 /* What one helper was asked to fetch. */
 typedef struct request {
@@ -70,42 +75,91 @@ publish_name(uint64_t ident, const char *name)
 	return 1;
 }
 
+/* Calls fn(ctx, ident, name) for every thread in threading._active, the
+ * name read from the Thread's own _name attribute, never through its
+ * `name` property: no Python code runs, so nothing here shows in a
+ * profile. Needs the GIL; a pending exception is kept. */
+void
+fp__pyinfo_threads_each(void (*fn)(void *ctx, uint64_t ident,
+    const char *name), void *ctx)
+{
+	PyObject *threading, *active, *key, *thread, *name;
+	fp__saved_exc_t saved;
+	Py_ssize_t pos = 0;
+
+	threading = PyDict_GetItemString(PyImport_GetModuleDict(),
+	    "threading");
+	if (threading == NULL)
+		return;
+	fp__exc_save(&saved);
+	active = PyObject_GetAttrString(threading, "_active");
+	while (active != NULL && PyDict_Check(active) &&
+	    PyDict_Next(active, &pos, &key, &thread)) {
+		unsigned long long ident = PyLong_AsUnsignedLongLong(key);
+		const char *s;
+
+		if (PyErr_Occurred()) {
+			PyErr_Clear();
+			continue;
+		}
+		name = PyObject_GetAttrString(thread, "_name");
+		s = name != NULL && PyUnicode_Check(name) ?
+		    PyUnicode_AsUTF8(name) : NULL;
+		if (s != NULL)
+			fn(ctx, (uint64_t)ident, s);
+		Py_XDECREF(name);
+		PyErr_Clear();
+	}
+	Py_XDECREF(active);
+	fp__exc_restore(&saved);
+}
+
+/* Publishes one thread's name; counts it in *ctx when new or changed. */
+static void
+publish_counted(void *ctx, uint64_t ident, const char *name)
+{
+	pthread_mutex_lock(&lock);
+	*(int *)ctx += publish_name(ident, name);
+	pthread_mutex_unlock(&lock);
+}
+
 /* Reads threading._active (ident -> Thread) and publishes the names;
  * returns how many were new. Needs the GIL; leaves no exception. */
 int
 fp__pyinfo_fetch_names(void)
 {
-	PyObject *modules = PySys_GetObject("modules");	/* borrowed */
-	PyObject *threading, *active, *key, *thread, *name;
-	Py_ssize_t pos = 0;
 	int fresh = 0;
 
-	threading = modules && PyDict_Check(modules) ?
-	    PyDict_GetItemString(modules, "threading") : NULL;
-	active = threading ? PyObject_GetAttrString(threading, "_active") :
-	    NULL;
-	if (active != NULL && PyDict_Check(active)) {
-		while (PyDict_Next(active, &pos, &key, &thread)) {
-			unsigned long long ident = PyLong_AsUnsignedLongLong(key);
-			const char *s;
-
-			name = PyObject_GetAttrString(thread, "name");
-			s = name && PyUnicode_Check(name) ?
-			    PyUnicode_AsUTF8(name) : NULL;
-			if (s != NULL && !PyErr_Occurred()) {
-				pthread_mutex_lock(&lock);
-				fresh += publish_name(ident, s);
-				pthread_mutex_unlock(&lock);
-			}
-			Py_XDECREF(name);
-			PyErr_Clear();
-		}
-	}
-	Py_XDECREF(active);
-	PyErr_Clear();
+	fp__pyinfo_threads_each(publish_counted, &fresh);
 	if (fresh > 0)
 		__atomic_add_fetch(&names_version, 1, __ATOMIC_RELEASE);
 	return fresh;
+}
+
+/* Remembers that the calling thread is a helper, for the sampler to leave
+ * out: the newest HELPERS_KEPT are kept, enough for a helper whose thread
+ * state a read caught just before it ended. */
+static void
+mark_helper(void)
+{
+	unsigned slot = __atomic_fetch_add(&helpers_next, 1, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&helper_tids[slot % HELPERS_KEPT],
+	    (int64_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+}
+
+/* Tells whether OS thread native_id is (or was lately) a helper. */
+int
+fp__pyinfo_is_helper(int64_t native_id)
+{
+	unsigned i;
+
+	for (i = 0; i < HELPERS_KEPT; i++) {
+		if (__atomic_load_n(&helper_tids[i], __ATOMIC_ACQUIRE) ==
+		    native_id)
+			return 1;
+	}
+	return 0;
 }
 
 /* The helper thread: takes the GIL, fetches, publishes, ends. */
@@ -117,6 +171,7 @@ helper_main(void *arg)
 	int found = 0, fresh = 0;
 
 	free(arg);
+	mark_helper();
 	if (req.tasks)
 		t = fp__taskread_new();
 	if (Py_IsInitialized() && !fp__pyexit_finalizing()) {

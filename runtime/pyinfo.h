@@ -32,6 +32,17 @@ int fp__pyinfo_request(int names, int tasks);
  * returns how many were new. Needs the GIL (for a caller that has it). */
 int fp__pyinfo_fetch_names(void);
 
+/* Calls fn(ctx, ident, name) for every thread in threading._active, with
+ * the name its Thread object holds (_name, read without running Python
+ * code). Needs the GIL; a pending exception is kept. */
+void fp__pyinfo_threads_each(void (*fn)(void *ctx, uint64_t ident,
+    const char *name), void *ctx);
+
+/* Tells whether OS thread native_id is one of the helpers started here,
+ * which take the GIL and so show in a read of the thread states; the
+ * sampler leaves them out. */
+int fp__pyinfo_is_helper(int64_t native_id);
+
 /* Returns a number that changes whenever new thread names are published. */
 uint64_t fp__pyinfo_names_version(void);
 

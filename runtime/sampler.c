@@ -316,6 +316,8 @@ take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
 		size_t depth = t->depth, alt;
 		fp_time_t weight = elapsed;
 
+		if (s->self && fp__pyinfo_is_helper(t->native_id))
+			continue;
 		if (s->cpu) {
 			weight = cpu_since_last(s, t->native_id);
 			if (weight > elapsed)

@@ -27,6 +27,7 @@
 #include "gate.h"
 #include "pyframe.h"
 #include "pyfunc.h"
+#include "pyinfo.h"
 #include "timeline.h"
 #include "tracer.h"
 
@@ -123,46 +124,29 @@ close_orphaned_builtins(fp__acct_t *a, fp__thread_t *t, PyThreadState *ts)
 		fp__acct_return(t, now);
 }
 
+/* Names the thread of ctx (an fp__acct_t) with that ident if it has no
+ * name yet. */
+static void
+name_if_unnamed(void *ctx, uint64_t ident, const char *name)
+{
+	fp__thread_t *t;
+
+	for (t = ((fp__acct_t *)ctx)->threads; t != NULL; t = t->next) {
+		if (t->ident == ident && t->name == NULL) {
+			t->name = strdup(name);
+			return;
+		}
+	}
+}
+
 /* Gives the threads of a that have no name yet the name threading gave
- * them, for every thread threading knows alive now. Only reads a dict and
- * plain attributes: no Python code runs. A pending exception is kept. */
+ * them, for every thread threading knows alive now. No Python code runs;
+ * a pending exception is kept. */
 void
 fp__tracer_name_threads(fp__acct_t *a)
 {
-	PyObject *threading, *alive, *key, *value;
-	fp__saved_exc_t saved;
-	Py_ssize_t pos = 0;
-
-	threading = PyDict_GetItemString(PyImport_GetModuleDict(), "threading");
-	if (a == NULL || threading == NULL)
-		return;
-	fp__exc_save(&saved);
-	alive = PyObject_GetAttrString(threading, "_active");
-	while (alive != NULL && PyDict_Check(alive) &&
-	    PyDict_Next(alive, &pos, &key, &value)) {
-		unsigned long ident = PyLong_AsUnsignedLong(key);
-		PyObject *name;
-		fp__thread_t *t;
-
-		if (PyErr_Occurred())
-			break;
-		for (t = a->threads; t != NULL; t = t->next) {
-			if (t->ident == ident && t->name == NULL)
-				break;
-		}
-		if (t == NULL)
-			continue;
-		name = PyObject_GetAttrString(value, "_name");
-		if (name != NULL && PyUnicode_Check(name)) {
-			const char *c = PyUnicode_AsUTF8(name);
-
-			if (c != NULL)
-				t->name = strdup(c);
-		}
-		Py_XDECREF(name);
-	}
-	Py_XDECREF(alive);
-	fp__exc_restore(&saved);
+	if (a != NULL)
+		fp__pyinfo_threads_each(name_if_unnamed, a);
 }
 
 /* Names a new thread from its first frame when that is threading's

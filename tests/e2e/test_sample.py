@@ -132,6 +132,19 @@ def threads_each_sampled():
 
 
 @test
+def helper_threads_never_sampled():
+    # fullprof learns thread names from a short-lived helper thread that
+    # takes the GIL; reading this script's thread name runs 30ms of Python
+    # code in it. The helper is fullprof's, not the program's: no third
+    # thread, and nothing sampled in the name's getter.
+    doc = sampled(["thread_slow_name.py", "0.4"], "--sample=1ms")
+    names = sorted(t["name"] for t in doc["threads"])
+    eq(names, ["MainThread", "slow-named"], "threads sampled")
+    check(find_row(doc, "SlowName._name") is None,
+          "the name getter, run by fullprof's helper, was sampled")
+
+
+@test
 def requested_function_never_run():
     doc = sampled(["ratio.py", "0.3"], "--sample=1ms", "-F", "heavy",
                   "-F", "never_called")
