@@ -113,6 +113,9 @@ print_help(void)
 "                       NAME up; f, Class.method, pkg.mod.f or a glob such\n"
 "                       as 'pkg.*'; may be repeated; a NAME never seen is\n"
 "                       shown as \"no data\"\n"
+"      --functions-from=FILE\n"
+"                       read more such names from FILE, one a line ('#'\n"
+"                       starts a comment)\n"
 "  -d, --duration=TIME  sample for TIME (30s, 500ms; a bare number is\n"
 "                       seconds), then print the results and end\n"
 "  -o, --output=FILE    also write the results to FILE ('-' for standard\n"
@@ -929,6 +932,14 @@ cleanup(struct attach *a)
 	fp__pyproc_free(&a->proc);
 }
 
+/* Adds one spec of a --functions-from file to the filter ctx; returns 0
+ * or -1 on ENOMEM. */
+static int
+add_function_spec(void *ctx, const char *spec)
+{
+	return fp__filter_add(ctx, spec) == FP_OK ? 0 : -1;
+}
+
 /* Parses "attach" options and samples the process; returns the exit
  * status. */
 static int
@@ -939,6 +950,7 @@ cmd_attach_exec(int argc, char **argv)
 		{ "sample", required_argument, NULL, 's' },
 		{ "timer", required_argument, NULL, 't' },
 		{ "function", required_argument, NULL, 'F' },
+		{ "functions-from", required_argument, NULL, 'R' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -994,6 +1006,14 @@ cmd_attach_exec(int argc, char **argv)
 				status = usage_error("empty function name");
 			else if (fp__filter_add(&a.functions, optarg) != FP_OK)
 				status = usage_error("out of memory");
+			break;
+		case 'R':
+			if ((rc = fp_read_functions_file(optarg,
+			    add_function_spec, &a.functions)) == -2)
+				status = usage_error("out of memory");
+			else if (rc != 0)
+				status = usage_error("cannot read functions file "
+				    "'%s': %s", optarg, strerror(errno));
 			break;
 		case 'd':
 			if (parse_run_time(optarg, &a.duration) != 0)

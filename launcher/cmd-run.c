@@ -105,10 +105,12 @@ print_help(void)
 "See fullprof(1) for details.\n", stdout);
 }
 
-/* Appends a function spec to ro; returns 0 or -1 on ENOMEM. */
+/* Appends a function spec to the run_options ctx; returns 0 or -1 on
+ * ENOMEM. */
 static int
-add_function(struct run_options *ro, const char *spec)
+add_function(void *ctx, const char *spec)
 {
+	struct run_options *ro = ctx;
 	char **nf = realloc(ro->functions, ((size_t)ro->nfunctions + 1) *
 	    sizeof *nf);
 
@@ -118,45 +120,6 @@ add_function(struct run_options *ro, const char *spec)
 	if ((nf[ro->nfunctions] = strdup(spec)) == NULL)
 		return -1;
 	ro->nfunctions++;
-	return 0;
-}
-
-/* Adds the specs of a --functions-from file: one a line, blank lines and
- * everything from a '#' on ignored. Returns 0, or -1 after a usage error
- * naming the file and the cause. */
-static int
-read_functions_file(struct run_options *ro, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[4096];
-
-	if (f == NULL) {
-		fp_usage_error("cannot read functions file '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *start = line, *end;
-
-		line[strcspn(line, "#\r\n")] = '\0';
-		while (*start == ' ' || *start == '\t')
-			start++;
-		end = start + strlen(start);
-		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (*start != '\0' && add_function(ro, start) != 0) {
-			fclose(f);
-			fp_usage_error("out of memory");
-			return -1;
-		}
-	}
-	if (ferror(f)) {
-		fp_usage_error("cannot read functions file '%s': %s", path,
-		    strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	return 0;
 }
 
@@ -309,8 +272,12 @@ cmd_run_exec(int argc, char **argv)
 				return fp_usage_error("out of memory");
 			break;
 		case 'R':
-			if (read_functions_file(&ro, optarg) != 0)
-				return FP_EXIT_USAGE;
+			if ((rc = fp_read_functions_file(optarg,
+			    add_function, &ro)) == -2)
+				return fp_usage_error("out of memory");
+			if (rc != 0)
+				return fp_usage_error("cannot read functions "
+				    "file '%s': %s", optarg, strerror(errno));
 			break;
 		case 'h':
 			print_help();

@@ -112,3 +112,40 @@ fp_interval_error(const char *s, int rc)
 	return fp_usage_error("invalid sampling interval '%s' (a duration "
 	    "with its unit, such as 10ms, 500us or 0.01s)", s);
 }
+
+/* Calls add(ctx, spec) for each function spec of a --functions-from file:
+ * one a line, blank lines and everything from a '#' on ignored. Returns
+ * 0; -1 when the file cannot be read (errno says why); -2 when add
+ * failed. */
+int
+fp_read_functions_file(const char *path, int (*add)(void *ctx,
+    const char *spec), void *ctx)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int err;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *start = line, *end;
+
+		line[strcspn(line, "#\r\n")] = '\0';
+		while (*start == ' ' || *start == '\t')
+			start++;
+		end = start + strlen(start);
+		while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*start != '\0' && add(ctx, start) != 0) {
+			fclose(f);
+			return -2;
+		}
+	}
+	err = ferror(f) ? errno : 0;
+	fclose(f);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}

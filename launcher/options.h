@@ -1,6 +1,6 @@
 /*
  * options.h: parsers for the option values that several subcommands share
- * (--limit, --width, --threshold) and the helpers that name a bad option
+ * (--limit, --width, --threshold, --functions-from) and the helpers that name a bad option
  * as the user typed it. They only parse: each caller words its own usage
  * error.
  */
@@ -44,5 +44,12 @@ int fp_parse_duration(const char *s, int64_t *ns);
 /* The usage error for a bad sampling interval, as fp_parse_interval
  * returned it; returns the usage exit status. */
 int fp_interval_error(const char *s, int rc);
+
+/* Calls add(ctx, spec) for each function spec in the file at path: one a
+ * line; blank lines, and everything from a '#' on, are ignored. Returns 0,
+ * -1 when the file cannot be read (errno says why), or -2 when add
+ * returned non-zero. */
+int fp_read_functions_file(const char *path, int (*add)(void *ctx,
+    const char *spec), void *ctx);
 
 #endif /* FP_OPTIONS_H */

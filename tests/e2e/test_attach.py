@@ -204,6 +204,28 @@ def function_filter_and_no_data():
 
 
 @test
+def functions_from_a_file():
+    with TempDir() as d, Target() as t:
+        names = os.path.join(d, "functions.txt")
+        with open(names, "w", encoding="utf-8") as f:
+            f.write("# what to watch\n\n  heavy   # the hot one\n"
+                    "never_called\n")
+        path = os.path.join(d, "a.json")
+        rc, out, err = run(["attach", "-p", str(t.pid), "--duration=0.6",
+                            "-s", "5ms", "--functions-from", names,
+                            "-o", path])
+        eq(rc, 0, "exit status (stderr %r)" % err)
+        doc = load(path)
+    rows = rows_by_name(doc)
+    check("heavy" in rows and rows["heavy"]["samples"] > 0,
+          "rows %r" % sorted(rows))
+    check("light" not in rows, "light is not in the file: %r" % sorted(rows))
+    check(rows["never_called"].get("no_data"), "never_called: %r" %
+          rows["never_called"])
+    check(re.search(r"never_called\s+no data", out), out)
+
+
+@test
 def every_function_without_filter():
     with TempDir() as d, Target() as t:
         path = os.path.join(d, "a.json")
@@ -488,6 +510,8 @@ def bad_options():
         (["-p", "1", "--duration=0"], "invalid duration '0'"),
         (["-p", "1", "-f", "bogus"], "unknown format 'bogus'"),
         (["-p", "1", "-F", ""], "empty function name"),
+        (["-p", "1", "--functions-from=/nonexistent/f.txt"],
+         "cannot read functions file '/nonexistent/f.txt': No such file"),
         (["-p", "1", "--frobnicate"], "unknown option '--frobnicate'"),
         (["-p", "1", "--dump=yes"], "option '--dump' takes no value"),
         (["-p"], "option '-p' needs a value"),
@@ -511,7 +535,7 @@ def help_lists_commands():
     check(out.startswith("usage: fullprof attach [OPTIONS] -p PID\n"),
           out[:100])
     for word in ("--pid", "--sample", "--timer", "--function", "--duration",
-                 "--output", "--format", "--dump", "ptrace_scope",
+                 "--output", "--format", "--dump", "--functions-from", "ptrace_scope",
                  "start", "stop", "add NAME", "remove NAME", "results",
                  "status", "rate INTERVAL", "exit"):
         check(word in out, "%r not in --help" % word)
