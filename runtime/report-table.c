@@ -127,6 +127,30 @@ under(const char *path, const char *prefix)
 	return path + n + 1;
 }
 
+/* Returns what follows the standard library's directory in path when
+ * path has the shape of a CPython installation's, PREFIX/lib/python3.N/
+ * (or python3.Nt, a free-threaded build), else NULL: the fallback for a
+ * report or an attach, which do not know the profiled Python's own. */
+static const char *
+under_any_stdlib(const char *path)
+{
+	const char *p = path, *q;
+
+	while ((p = strstr(p, "/lib/python3.")) != NULL) {
+		q = p + strlen("/lib/python3.");
+		p = q;
+		if (*q < '0' || *q > '9')
+			continue;
+		while (*q >= '0' && *q <= '9')
+			q++;
+		if (*q == 't')
+			q++;
+		if (*q == '/')
+			return q + 1;
+	}
+	return NULL;
+}
+
 /* Shortens a path for the table. */
 char *
 fp__format_path(const char *path, const fp__render_opts_t *o, size_t max,
@@ -137,7 +161,8 @@ fp__format_path(const char *path, const fp__render_opts_t *o, size_t max,
 	if ((site = strstr(path, "/site-packages/")) != NULL ||
 	    (site = strstr(path, "/dist-packages/")) != NULL)
 		snprintf(out, size, "<site>/%s", site + 15);
-	else if ((rest = under(path, o->stdlib)) != NULL)
+	else if ((rest = o->stdlib != NULL ? under(path, o->stdlib) :
+	    under_any_stdlib(path)) != NULL)
 		snprintf(out, size, "<stdlib>/%s", rest);
 	else if ((rest = under(path, o->cwd)) != NULL)
 		snprintf(out, size, "%s", rest);

@@ -14,7 +14,8 @@ typedef struct fp__render_opts {
 	fp__sort_key_t sort;
 	size_t limit;		/* table rows; 0: every row */
 	const char *cwd;	/* paths under it are shown relative */
-	const char *stdlib;	/* paths under it are shown as <stdlib>/... */
+	const char *stdlib;	/* paths under it are shown as <stdlib>/...
+				 * (NULL: any PREFIX/lib/python3.N) */
 	int width;		/* flame graph width in pixels (0: 1200) */
 	double threshold;	/* flame graph: smallest share of the total
 				 * drawn, 0 to 1 (0: every frame) */

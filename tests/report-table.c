@@ -272,6 +272,32 @@ START_TEST(test_fp__format_path_stdlib)
 }
 END_TEST
 
+/* A report or an attach, which do not know the profiled Python's standard
+ * library, recognise it by the shape PREFIX/lib/python3.N/. */
+START_TEST(test_fp__format_path_stdlib_unknown)
+{
+	ck_assert_str_eq(path("/usr/lib/python3.11/json/decoder.py", NULL,
+	    NULL, 0), "<stdlib>/json/decoder.py");
+	ck_assert_str_eq(path("/root/.pyenv/versions/3.12.1/lib/python3.12/"
+	    "asyncio/tasks.py", "/home/u", NULL, 0), "<stdlib>/asyncio/tasks.py");
+	ck_assert_str_eq(path("/opt/py/lib/python3.13t/threading.py", NULL,
+	    NULL, 0), "<stdlib>/threading.py");
+	/* Not that shape: kept whole. */
+	ck_assert_str_eq(path("/usr/lib/python3.x/os.py", NULL, NULL, 0),
+	    "/usr/lib/python3.x/os.py");
+	ck_assert_str_eq(path("/usr/lib/python3.11x/os.py", NULL, NULL, 0),
+	    "/usr/lib/python3.11x/os.py");
+	ck_assert_str_eq(path("/home/u/mylib/python3.11/a.py", NULL, NULL, 0),
+	    "/home/u/mylib/python3.11/a.py");
+	/* site-packages under it stays <site>. */
+	ck_assert_str_eq(path("/usr/lib/python3.11/site-packages/req/api.py",
+	    NULL, NULL, 0), "<site>/req/api.py");
+	/* A known standard library is the only one. */
+	ck_assert_str_eq(path("/opt/other/lib/python3.11/os.py", NULL,
+	    "/usr/lib/python3.11", 0), "/opt/other/lib/python3.11/os.py");
+}
+END_TEST
+
 START_TEST(test_fp__format_path_site)
 {
 	ck_assert_str_eq(path(
@@ -836,6 +862,7 @@ suite_report_table(void)
 	tc = tcase_create("fp__format_path");
 	tcase_add_test(tc, test_fp__format_path_cwd);
 	tcase_add_test(tc, test_fp__format_path_stdlib);
+	tcase_add_test(tc, test_fp__format_path_stdlib_unknown);
 	tcase_add_test(tc, test_fp__format_path_site);
 	tcase_add_test(tc, test_fp__format_path_long);
 	tcase_add_test(tc, test_fp__format_path_long_no_slash);
