@@ -13,13 +13,24 @@
  *
  * After each run it walks the snapshot rows and prints a small table of
  * its own; at the end the library writes its full table to standard output.
- * It exits 0 on success and 1, with fp_strerror()'s sentence, on failure.
+ * It exits 0 on success, 1, with fp_strerror()'s sentence, on failure,
+ * and 2 when given more than one argument.
  *
  * Build it against an installed libfullprof with
  *
  *	cc -o embed embed.c $(pkg-config --cflags --libs fullprof)
  *
- * (the flags carry Python's, since the program uses the Python API itself).
+ * (the flags carry Python's, since the program uses the Python API itself)
+ * and run it as
+ *
+ *	./embed $(pkg-config --variable=python fullprof)
+ *
+ * The optional argument names the python3 whose installation the
+ * interpreter uses (standard library, extension modules): that of the
+ * libpython it is linked with. Without it, Python looks for "python3" in
+ * PATH, as every embedding program's interpreter does, and a PATH whose
+ * first python3 belongs to another installation (a pyenv shim, a venv)
+ * gives it that one's standard library.
  */
 #include <Python.h>		/* first, as the Python manual asks */
 
@@ -149,9 +160,10 @@ print_rows(fp_profile_t *profile, const char *title)
 	return 0;
 }
 
-/* Embeds Python, profiles the code above twice, prints the figures. */
+/* Embeds Python (as the python3 named by argv[1], if given), profiles the
+ * code above twice, prints the figures. */
 int
-main(void)
+main(int argc, char **argv)
 {
 	PyConfig config;
 	PyStatus status;
@@ -163,8 +175,15 @@ main(void)
 
 	/* An isolated interpreter: no environment variables, no user site
 	 * directory, no signal handlers of its own. */
+	if (argc > 2) {
+		fprintf(stderr, "usage: %s [PYTHON]\n", argv[0]);
+		return 2;
+	}
 	PyConfig_InitIsolatedConfig(&config);
-	status = Py_InitializeFromConfig(&config);
+	status = argc == 2 ? PyConfig_SetBytesString(&config,
+	    &config.program_name, argv[1]) : PyStatus_Ok();
+	if (!PyStatus_Exception(status))
+		status = Py_InitializeFromConfig(&config);
 	PyConfig_Clear(&config);
 	if (PyStatus_Exception(status))
 		Py_ExitStatusException(status);

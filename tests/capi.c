@@ -24,6 +24,7 @@
 
 #include "suites.h"
 #include "fullprof.h"
+#include "fixture-python.h"
 
 static fp_time_t fake_now;	/* the fake clock, moved by tick(n) */
 static fp_profile_t *prof;	/* the profile snap(), clear() and spec() use */
@@ -92,7 +93,7 @@ python_up(void)
 	PyObject *builtins;
 	PyMethodDef *d;
 
-	Py_InitializeEx(0);
+	fixture_python_init();
 	builtins = PyImport_ImportModule("builtins");
 	ck_assert_ptr_nonnull(builtins);
 	for (d = test_builtins; d->ml_name != NULL; d++) {

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "fixture-python.h"
 #include "memread.h"
 #include "pylayout-debug.h"
 #include "pylayout.h"
@@ -130,7 +131,7 @@ END_TEST
 static void
 python_up(void)
 {
-	Py_InitializeEx(0);
+	fixture_python_init();
 	fp__pylayout_native(&layout);
 	reader = fp__stackreader_new(getpid(), fp__pylayout_native_runtime(),
 	    &layout);

@@ -8,7 +8,11 @@ a no-data row in the filtered run, the library's table, and exit status 0.
 Then it installs the library, the header and fullprof.pc into a temporary
 DESTDIR, builds examples/embed.c again with nothing but
 `pkg-config --cflags --libs fullprof`, and runs that copy too (skipped
-when pkg-config or make is missing).
+when pkg-config or make is missing), naming as its Python the one that
+`pkg-config --variable=python fullprof` gives. Each run names the
+configured python3, as the example's argument, so that a PATH whose first
+python3 is another installation's (a pyenv shim, a venv) cannot give the
+interpreter that one's standard library; one test plants such a python3.
 
 Run by `make check` with FULLPROF_SRCDIR, FULLPROF_BUILDDIR, FULLPROF_CC and
 FULLPROF_LDFLAGS (the build's compiler and sanitizer link flags) in the
@@ -31,6 +35,8 @@ BUILDDIR = os.environ.get("FULLPROF_BUILDDIR") or SRCDIR
 EMBED = os.path.join(BUILDDIR, "examples", "embed")
 EMBED_C = os.path.join(SRCDIR, "examples", "embed.c")
 TIMEOUT = 60
+# The configured python3: `make check` runs this file with it.
+PYTHON = sys.executable
 
 # The host's own functions in the run that records everything, with their
 # calls as printed ("calls/primitive" under recursion): fib(15) makes 1973
@@ -236,7 +242,7 @@ def check_installed():
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     build_pc = dict(env, PKG_CONFIG_PATH=BUILDDIR)
     dirs = {}
-    for var in ("libdir", "includedir"):
+    for var in ("libdir", "includedir", "python"):
         status, out, err = run([pkg_config, "--variable=" + var, "fullprof"],
                                env=build_pc)
         if status != 0 or not out.strip().startswith("/"):
@@ -282,8 +288,13 @@ def check_installed():
             fail(what, "%s: %s" % (" ".join(argv), out + err))
             return
         ok(what)
+        check("fullprof.pc names the configured python3",
+              [] if os.path.samefile(dirs["python"], PYTHON) else
+              ["pkg-config --variable=python says %s, not %s" % (
+                  dirs["python"], PYTHON)])
         status, out, err = run(
-            [exe], env=dict(env, LD_LIBRARY_PATH=libdir), cwd=tmp)
+            [exe, dirs["python"]], env=dict(env, LD_LIBRARY_PATH=libdir),
+            cwd=tmp)
         check_output("the installed-library build", status, out, err)
         status, ldd, err = run(["ldd", exe], env=dict(env,
                                 LD_LIBRARY_PATH=libdir))
@@ -292,6 +303,36 @@ def check_installed():
             check("the installed-library build loads the installed "
                   "libfullprof", [] if m and m.group(1).startswith(libdir)
                   else ["ldd says: %s" % ldd])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_misleading_path():
+    """examples/embed PYTHON runs on PYTHON's installation even when the
+    first python3 in PATH belongs to another one: a planted prefix with a
+    python3 and the landmark Python looks for (lib/python3.N/os.py), but
+    no standard library."""
+    what = "examples/embed PYTHON ignores another installation in PATH"
+    tmp = tempfile.mkdtemp(prefix="fp-embed-path-")
+    try:
+        os.makedirs(os.path.join(tmp, "bin"))
+        lib = os.path.join(tmp, "lib", "python%d.%d" % sys.version_info[:2])
+        os.makedirs(lib)
+        open(os.path.join(lib, "os.py"), "w").close()
+        fake = os.path.join(tmp, "bin", "python3")
+        with open(fake, "w") as f:
+            f.write("#!/bin/sh\nexit 1\n")
+        os.chmod(fake, 0o755)
+        env = dict(os.environ, PATH=os.path.join(tmp, "bin") + ":" +
+                   os.environ.get("PATH", ""))
+        # Without the argument the planted prefix is taken and the
+        # interpreter cannot start: proof that the trap is one.
+        bare, _, err = run([EMBED], env=env)
+        check("examples/embed without PYTHON takes PATH's python3",
+              [] if bare not in (0, None) else
+              ["status %s: the planted python3 was not taken" % bare])
+        status, out, err = run([EMBED, PYTHON], env=env)
+        check_output(what, status, out, err)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -319,8 +360,13 @@ def main():
         fail("examples/embed is built", "%s is missing (make check builds "
              "it)" % EMBED)
     else:
-        status, out, err = run([EMBED])
+        status, out, err = run([EMBED, PYTHON])
         check_output("examples/embed", status, out, err)
+        check_misleading_path()
+        status, out, err = run([EMBED, PYTHON, "extra"])
+        check("examples/embed with two arguments is a usage error",
+              [] if status == 2 and "usage:" in err else
+              ["status %d, stderr %r" % (status, err)])
     check_exports()
     check_installed()
     print("%d passed, %d failed" % (passed, failed))
