@@ -178,8 +178,11 @@ FP_EXPORT fp_time_t fp_snapshot_duration(const fp_snapshot_t *snap);
 FP_EXPORT void fp_snapshot_free(fp_snapshot_t *snap);
 
 /* Writes the profile to path ("-" for standard output) in the named
- * format ("table" or "json"). The file is written under a temporary name
- * and renamed into place, so a failed write never replaces a good file. */
+ * format: "table", "json", "fprof", "pstats", "callgrind", "collapsed",
+ * "svg" or "speedscope" (FP_ERR_FORMAT for another name, FP_ERR_NOTIMELINE
+ * for "trace", which needs the launcher's timeline). The file is written
+ * under a temporary name and renamed into place, so a failed write never
+ * replaces a good file; on FP_ERR_IO errno says why. */
 FP_EXPORT int fp_profile_write(fp_profile_t *profile, const char *format,
     const char *path);
 
