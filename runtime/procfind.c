@@ -575,6 +575,32 @@ read_version(fp__pyproc_t *p)
 	return 0;
 }
 
+
+/* Returns non-zero when process pid has ended: gone, or a zombie whose
+ * parent has not reaped it yet (it maps nothing any more). */
+static int
+process_gone(int pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return 1;
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT || errno == ESRCH;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "pid (comm) S ...": comm may hold spaces and parentheses. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return 0;
+	return p[2] == 'Z' || p[2] == 'X';
+}
+
 /* Finds the interpreter of process pid. */
 int
 fp__procfind(int pid, fp__pyproc_t *out, char *err, size_t errlen)
@@ -608,7 +634,7 @@ fp__procfind(int pid, fp__pyproc_t *out, char *err, size_t errlen)
 	}
 	if (!found) {
 		/* A process that has gone since maps was read looks the same. */
-		if (kill(pid, 0) != 0 && errno == ESRCH) {
+		if (process_gone(pid)) {
 			rc = -ESRCH;
 			goto fail;
 		}

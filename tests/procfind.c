@@ -207,6 +207,21 @@ START_TEST(test_procfind_errors)
 	ck_assert_str_eq(err, "no such process");
 	ck_assert_int_eq(fp__procfind(0, &p, err, sizeof err), -ESRCH);
 	ck_assert_int_eq(fp__procfind(-5, &p, err, sizeof err), -ESRCH);
+	/* A process that has ended but is not reaped yet (a zombie maps
+	 * nothing): gone too, not "not a Python process". */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	{
+		siginfo_t info;
+
+		ck_assert_int_eq(waitid(P_PID, pid, &info, WEXITED | WNOWAIT),
+		    0);
+	}
+	ck_assert_int_eq(fp__procfind(pid, &p, err, sizeof err), -ESRCH);
+	ck_assert_str_eq(err, "no such process");
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	/* A process that is not Python. */
 	pid = start_sleep();
 	ck_assert_int_eq(fp__procfind(pid, &p, err, sizeof err), -ENOEXEC);
