@@ -6,7 +6,9 @@
  * a Py_AtExit callback at the end of finalisation. SIGTERM, which python3
  * does not catch, is caught by a handler that wakes a watcher thread; the
  * watcher takes the GIL, writes the report and ends the process by SIGTERM
- * as python3 would have ended. Everything is written by C to file
+ * as python3 would have ended. os._exit(), which skips all of that, is
+ * replaced by a function that writes the report first (runtime/pyexit.c).
+ * Everything is written by C to file
  * descriptors: never through Python's print or sys.stderr.
  */
 #include "config.h"
@@ -198,6 +200,18 @@ fp_exit_report_finish(void)
 	return status;
 }
 
+/* The os._exit callback: the report now, in the process fullprof started
+ * and, with --subprocesses, in every process of the family (each writes
+ * its own file: multiprocessing's forked children all end this way). A
+ * child forked without --subprocesses writes nothing: the -o files are
+ * its parent's, and python3 would print nothing. */
+static void
+at_os_exit(void)
+{
+	if (getpid() == run_pid || options.subprocesses)
+		fp_exit_report_finish();
+}
+
 /* Py_AtExit callback: the end of finalisation, after atexit handlers and
  * thread joins; the interpreter can no longer be used. */
 static void
@@ -366,6 +380,11 @@ fp_exit_report_arm(fp_profile_t *p, const struct run_options *ro,
 	stdlib_copy = stdlib ? strdup(stdlib) : NULL;
 	owner_pid = run_pid = getpid();
 	Py_AtExit(at_python_exit);
+	if (fp__pyexit_on_os_exit(at_os_exit, FP__PYEXIT_ORDER_LAUNCHER) != 0) {
+		fputs("fullprof: os._exit() will end the program without a "
+		    "report:\n", stderr);
+		PyErr_Print();
+	}
 	if (start_watcher() == 0)
 		pthread_atfork(NULL, NULL, after_fork_in_child);
 }

@@ -16,8 +16,8 @@
  * Forked children (os.fork, the fork start method, and the processes the
  * forkserver forks) begin with an empty profile (exit-report.c) and write
  * their own file when they end: normally, by SIGTERM (Pool.terminate; a
- * watcher thread is started again in the child), or by the os._exit that
- * ends a multiprocessing child (see runtime/pyexit.c).
+ * watcher thread is started again in the child), or by os._exit, which
+ * ends every multiprocessing child (exit-report.c, runtime/pyexit.c).
  *
  * NAME is the first -o file without its format's ending (-o run.json:
  * run.<pid>.fprof beside it); without -o, fullprof.<pid> in a temporary
@@ -409,14 +409,6 @@ out:
 	return rc;
 }
 
-/* The end of a child that multiprocessing forked: its report now, as
- * os._exit follows. */
-static void
-mp_child_ends(void)
-{
-	fp_exit_report_finish();
-}
-
 /* Arms the children. */
 int
 fp_subprocesses_arm(const struct run_options *ro)
@@ -448,9 +440,7 @@ fp_subprocesses_arm(const struct run_options *ro)
 		sub.quiet = getpid();
 	}
 	if (set_executable(exe) != 0 ||
-	    fp__pyexit_on_fork_child(fp_exit_report_after_fork) != 0 ||
-	    fp__pyexit_on_mp_child_exit(mp_child_ends,
-	    FP__PYEXIT_ORDER_LAUNCHER) != 0)
+	    fp__pyexit_on_fork_child(fp_exit_report_after_fork) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -6,8 +6,8 @@
  * Every call of a decorated function, and everything it calls in its
  * thread, is recorded; each process writes what it recorded to
  * DIR/PREFIX<pid>.fprof, again after every N calls of a decorated
- * function and when the process ends (atexit, or the end of a child that
- * multiprocessing forked, which ends with os._exit), never half-written.
+ * function and when the process ends (atexit, or os._exit, which ends
+ * every child that multiprocessing forks), never half-written.
  * "fullprof report --prefix=PREFIX DIR" adds the files up. A process that
  * never ran a decorated function writes nothing.
  *
@@ -416,8 +416,7 @@ ready_hooks(void)
 		return -1;
 	Py_DECREF(r);
 	if (fp__pyexit_on_fork_child(after_fork) != 0 ||
-	    fp__pyexit_on_mp_child_exit(save_all,
-	    FP__PYEXIT_ORDER_DECORATOR) != 0)
+	    fp__pyexit_on_os_exit(save_all, FP__PYEXIT_ORDER_DECORATOR) != 0)
 		return -1;
 	hooks_ready = 1;
 	return 0;
@@ -925,7 +924,8 @@ PyDoc_STRVAR(profile_doc,
 "DIR/PREFIX<pid>.fprof (dir: the system's temporary directory by\n"
 "default), again after every save_every_n_calls calls of a function\n"
 "decorated with it (0: only at exit) and when the process ends (atexit,\n"
-"or the end of a multiprocessing child), never half-written. Add the\n"
+"or os._exit, which ends every multiprocessing child), never\n"
+"half-written. Add the\n"
 "files up with `fullprof report --prefix=PREFIX DIR`.\n\n"
 "Works on functions and methods; on coroutine, generator and async\n"
 "generator functions a call lasts its whole activation, across awaits\n"

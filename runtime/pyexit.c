@@ -1,18 +1,17 @@
 /*
- * pyexit.c: C callbacks after a fork (in the child) and at the end of the
- * children multiprocessing forks.
+ * pyexit.c: C callbacks after a fork (in the child) and at os._exit().
  *
- * A child forked by multiprocessing (Popen._launch for "fork", the
- * forkserver's main loop for "forkserver") runs Process._bootstrap, which
- * first empties multiprocessing.util's finalizer registry, then runs the
- * callbacks of util.register_after_fork, then the target, then
- * util._exit_function (which runs the registered finalizers, lowest
- * priority last), and the child then ends with os._exit. So the callbacks
- * here are reached through a util.Finalize with a very low priority,
- * registered from a register_after_fork callback (which survives the
- * emptying), or directly when _bootstrap has already begun (the module
- * that asked was imported by the target itself). os.register_at_fork
- * makes sure this is armed again in every forked child.
+ * os._exit() ends the process at once: no atexit handler, no Py_AtExit
+ * callback, no finalisation. It is how every child that multiprocessing
+ * forks ends (Popen._launch for "fork", the forkserver's loop for
+ * "forkserver": after Process._bootstrap has run the target and
+ * multiprocessing's own exit handlers), and how many forked children and
+ * some programs end. So os._exit (posix._exit, the same object) is
+ * replaced in both modules by a function whose self is the original: it
+ * checks the status as the original does, runs the callbacks, then calls
+ * the original. The modules are shared by the whole process family, so
+ * forked children get it too; a program that spawns a new interpreter
+ * installs it again there.
  */
 #include "config.h"
 
@@ -33,108 +32,7 @@ static struct {
 static int nexit_fns;
 static int installed;
 static pid_t exit_ran_pid;
-static PyObject *fork_hook_obj, *mp_after_fork_obj, *mp_exit_obj;
-
-/* Runs the end-of-child callbacks, once per process: multiprocessing may
- * have been armed more than once in a process (a registration inherited
- * from the parent and one of its own). */
-static PyObject *
-mp_exit(PyObject *self, PyObject *unused)
-{
-	int i;
-
-	(void)self;
-	(void)unused;
-	if (exit_ran_pid == getpid())
-		Py_RETURN_NONE;
-	exit_ran_pid = getpid();
-	for (i = 0; i < nexit_fns; i++)
-		exit_fns[i].fn();
-	Py_RETURN_NONE;
-}
-
-/* Registers the end-of-child callbacks with util.Finalize (util is
- * multiprocessing.util); returns 0 or -1 with an exception set. */
-static int
-finalize_now(PyObject *util)
-{
-	PyObject *fin, *args = NULL, *kw = NULL, *r = NULL;
-
-	fin = PyObject_GetAttrString(util, "Finalize");
-	if (fin != NULL)
-		args = Py_BuildValue("(OO)", Py_None, mp_exit_obj);
-	if (args != NULL)
-		kw = Py_BuildValue("{s:L}", "exitpriority",
-		    -((long long)1 << 62));
-	if (kw != NULL)
-		r = PyObject_Call(fin, args, kw);
-	Py_XDECREF(fin);
-	Py_XDECREF(args);
-	Py_XDECREF(kw);
-	Py_XDECREF(r);
-	return r != NULL ? 0 : -1;
-}
-
-/* Returns a module already imported, as a new reference, or NULL (no
- * exception set) when it is not. */
-static PyObject *
-imported(const char *name)
-{
-	PyObject *n = PyUnicode_FromString(name), *m;
-
-	if (n == NULL) {
-		PyErr_Clear();
-		return NULL;
-	}
-	m = PyImport_GetModule(n);
-	Py_DECREF(n);
-	if (m == NULL)
-		PyErr_Clear();
-	return m;
-}
-
-/* The util.register_after_fork callback: _bootstrap has just emptied the
- * finalizer registry. */
-static PyObject *
-mp_after_fork(PyObject *self, PyObject *obj)
-{
-	PyObject *util = imported("multiprocessing.util");
-
-	(void)self;
-	(void)obj;
-	if (util != NULL && finalize_now(util) != 0)
-		PyErr_Clear();
-	Py_XDECREF(util);
-	Py_RETURN_NONE;
-}
-
-/* Arms multiprocessing, when this process has imported it, to run the
- * end-of-child callbacks: for a _bootstrap still to come (a child forked
- * now), and for one already under way (a process whose parent_process()
- * is known). Errors are dropped: nothing here may fail the program. */
-static void
-mp_arm(void)
-{
-	PyObject *util, *process, *r;
-
-	if (nexit_fns == 0 || (util = imported("multiprocessing.util")) == NULL)
-		return;
-	r = PyObject_CallMethod(util, "register_after_fork", "OO",
-	    mp_after_fork_obj, mp_after_fork_obj);
-	if (r == NULL)
-		PyErr_Clear();
-	Py_XDECREF(r);
-	process = imported("multiprocessing.process");
-	r = process ? PyObject_CallMethod(process, "parent_process", NULL) :
-	    NULL;
-	if (r != NULL && r != Py_None && finalize_now(util) != 0)
-		PyErr_Clear();
-	if (r == NULL)
-		PyErr_Clear();
-	Py_XDECREF(r);
-	Py_XDECREF(process);
-	Py_DECREF(util);
-}
+static PyObject *fork_hook_obj;
 
 /* The os.register_at_fork(after_in_child=...) hook. */
 static PyObject *
@@ -146,22 +44,79 @@ fork_hook(PyObject *self, PyObject *unused)
 	(void)unused;
 	for (i = 0; i < nfork_fns; i++)
 		fork_fns[i]();
-	mp_arm();
 	Py_RETURN_NONE;
 }
 
 static PyMethodDef fork_hook_def = {
 	"_fullprof_after_fork", fork_hook, METH_NOARGS, NULL
 };
-static PyMethodDef mp_after_fork_def = {
-	"_fullprof_mp_after_fork", mp_after_fork, METH_O, NULL
-};
-static PyMethodDef mp_exit_def = {
-	"_fullprof_mp_exit", mp_exit, METH_NOARGS, NULL
+
+/* os._exit's replacement; original is the function it replaced. Checks
+ * the status first, so that a bad one raises as it would have (and the
+ * program goes on), then runs the callbacks, once per process. */
+static PyObject *
+os_exit(PyObject *original, PyObject *args, PyObject *kwargs)
+{
+	static char *kwlist[] = { "status", NULL };
+	int status, i;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "i:_exit", kwlist,
+	    &status))
+		return NULL;
+	if (exit_ran_pid != getpid()) {
+		exit_ran_pid = getpid();
+		for (i = 0; i < nexit_fns; i++)
+			exit_fns[i].fn();
+	}
+	return PyObject_Call(original, args, kwargs);
+}
+
+static PyMethodDef os_exit_def = {
+	"_exit", (PyCFunction)(void (*)(void))os_exit,
+	METH_VARARGS | METH_KEYWORDS,
+	"_exit(status)\n--\n\n"
+	"Exit to the system with specified status, without normal exit\n"
+	"processing (fullprof writes its profile first)."
 };
 
-/* Creates the callables and registers the fork hook, once per process
- * family (a forked child inherits both); returns 0 or -1. */
+/* Replaces _exit in posix and os unless that is done already (in this
+ * interpreter: the check is on the function, not a flag, so a new
+ * interpreter after Py_Finalize gets it again). Returns 0 or -1. */
+static int
+install_os_exit(void)
+{
+	PyObject *posix, *os = NULL, *original = NULL, *name = NULL;
+	PyObject *wrapper = NULL;
+	int rc = -1;
+
+	if ((posix = PyImport_ImportModule("posix")) == NULL ||
+	    (os = PyImport_ImportModule("os")) == NULL ||
+	    (original = PyObject_GetAttrString(posix, "_exit")) == NULL)
+		goto out;
+	if (PyCFunction_Check(original) &&
+	    PyCFunction_GET_FUNCTION(original) ==
+	    (PyCFunction)(void (*)(void))os_exit) {
+		rc = 0;
+		goto out;
+	}
+	if ((name = PyUnicode_FromString("posix")) == NULL ||
+	    (wrapper = PyCFunction_NewEx(&os_exit_def, original, name)) ==
+	    NULL)
+		goto out;
+	if (PyObject_SetAttrString(posix, "_exit", wrapper) == 0 &&
+	    PyObject_SetAttrString(os, "_exit", wrapper) == 0)
+		rc = 0;
+out:
+	Py_XDECREF(wrapper);
+	Py_XDECREF(name);
+	Py_XDECREF(original);
+	Py_XDECREF(os);
+	Py_XDECREF(posix);
+	return rc;
+}
+
+/* Creates the fork hook and registers it, once per process family (a
+ * forked child inherits it); returns 0 or -1. */
 static int
 install(void)
 {
@@ -170,10 +125,7 @@ install(void)
 	if (installed)
 		return 0;
 	if (fork_hook_obj == NULL &&
-	    ((fork_hook_obj = PyCFunction_New(&fork_hook_def, NULL)) == NULL ||
-	    (mp_after_fork_obj = PyCFunction_New(&mp_after_fork_def,
-	    NULL)) == NULL ||
-	    (mp_exit_obj = PyCFunction_New(&mp_exit_def, NULL)) == NULL))
+	    (fork_hook_obj = PyCFunction_New(&fork_hook_def, NULL)) == NULL)
 		return -1;
 	os = PyImport_ImportModule("os");
 	reg = os ? PyObject_GetAttrString(os, "register_at_fork") : NULL;
@@ -214,12 +166,14 @@ fp__pyexit_on_fork_child(fp__pyexit_fn fn)
 	return 0;
 }
 
-/* Adds a callback run at the end of children multiprocessing forks. */
+/* Adds a callback run just before os._exit ends a process. */
 int
-fp__pyexit_on_mp_child_exit(fp__pyexit_fn fn, int order)
+fp__pyexit_on_os_exit(fp__pyexit_fn fn, int order)
 {
 	int i, j;
 
+	if (install_os_exit() != 0)
+		return -1;
 	for (i = 0; i < nexit_fns; i++) {
 		if (exit_fns[i].fn == fn)
 			return 0;
@@ -229,8 +183,6 @@ fp__pyexit_on_mp_child_exit(fp__pyexit_fn fn, int order)
 		    "callbacks");
 		return -1;
 	}
-	if (install() != 0)
-		return -1;
 	for (i = 0; i < nexit_fns && exit_fns[i].order <= order; i++)
 		continue;
 	for (j = nexit_fns; j > i; j--)
@@ -238,8 +190,6 @@ fp__pyexit_on_mp_child_exit(fp__pyexit_fn fn, int order)
 	exit_fns[i].fn = fn;
 	exit_fns[i].order = order;
 	nexit_fns++;
-	/* Already in a child that multiprocessing started: arm it now. */
-	mp_arm();
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 /*
  * pyexit.h: running C code at the moments Python's own hooks miss: in
- * the child after a fork, and at the end of a child that multiprocessing
- * forked (start methods fork and forkserver), which ends with os._exit and
- * so runs neither atexit handlers nor Py_AtExit callbacks.
+ * the child after a fork, and at os._exit() (how every child that
+ * multiprocessing forks ends), which runs neither atexit handlers nor
+ * Py_AtExit callbacks.
  *
  * Everything here needs the GIL, except fp__pyexit_finalizing. Callbacks
  * are C functions kept for the life of the process; they run with the GIL
@@ -13,7 +13,7 @@
 
 typedef void (*fp__pyexit_fn)(void);
 
-/* Order of the end-of-child callbacks: lower runs first. The decorator's
+/* Order of the os._exit callbacks: lower runs first. The decorator's
  * files are cut from the launcher's profile, so they are written before
  * the launcher stops it. */
 #define FP__PYEXIT_ORDER_DECORATOR 10
@@ -24,11 +24,13 @@ typedef void (*fp__pyexit_fn)(void);
  * -1 with a Python exception set. */
 int fp__pyexit_on_fork_child(fp__pyexit_fn fn);
 
-/* Runs fn at the end of every child that multiprocessing forks from this
- * process (or from its forked descendants), after multiprocessing's own
- * exit handlers and just before os._exit; at most once per process.
- * Returns 0, or -1 with a Python exception set. */
-int fp__pyexit_on_mp_child_exit(fp__pyexit_fn fn, int order);
+/* Runs fn when the process ends by os._exit() (posix._exit), just before
+ * it ends, in any process of the family (this one, forked children,
+ * multiprocessing's); the callbacks of one process run at most once, in
+ * order. os._exit is replaced by a function that checks its argument as
+ * the original does, runs them, and calls the original. Returns 0, or -1
+ * with a Python exception set. */
+int fp__pyexit_on_os_exit(fp__pyexit_fn fn, int order);
 
 /* Returns non-zero while the interpreter is being finalised: from then on
  * a thread that asks for the GIL is ended instead. Needs no GIL. */

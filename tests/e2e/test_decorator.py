@@ -211,11 +211,11 @@ def save_every_n_calls(mode):
 
 
 @in_modes("python", "launcher")
-def exit_without_atexit_keeps_the_last_save(mode):
+def os_exit_saves_the_file(mode):
     with TempDir() as d:
         run_script(mode, ["deco_every.py", d, "exit"], cwd=d)
         eq(counts(report(d, list(files(d, "every_").values())), ["f"]),
-           {"f": [3, 3]}, "the file after os._exit")
+           {"f": [4, 4]}, "the file after os._exit")
 
 
 # ------------------------------------------------------------------- API

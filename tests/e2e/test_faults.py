@@ -9,7 +9,7 @@ whole. Files are never written through a symlink planted in a shared
 directory, and get the user's umask. A forked child that runs on to its
 end never replaces its parent's file. SIGINT and SIGTERM sent at random
 moments, SIGKILL, and os._exit never crash fullprof nor leave a partial
-or temporary file. `fullprof attach` to a process that is not Python,
+or temporary file; os._exit writes the report first. `fullprof attach` to a process that is not Python,
 that ends while it is read, or that belongs to another user, says so in
 one line. (test_output.py covers a single unwritable -o file and
 test_signals.py signals sent at a known point.)
@@ -29,7 +29,8 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fptest import (FULLPROF, TempDir, check, eq, has_table, main, row,
-                    run, run_cmd, script, skip, start, test, write)
+                    UNDER_VALGRIND, run, run_cmd, script, skip, start, test,
+                    write)
 
 CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS,
                  signal.SIGFPE, signal.SIGILL)
@@ -408,24 +409,61 @@ OS_EXIT = """\
 import os, sys
 def work():
     return sum(range(100))
+def child_work():
+    return work()
 for i in range(4):
     work()
+try:
+    os._exit("not a status")
+except TypeError as e:
+    print("TypeError:", e)
+if sys.argv[2] == "fork":
+    pid = os.fork()
+    if pid == 0:
+        child_work()
+        os._exit(9)
+    print("child status", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 sys.stdout.flush()
 os._exit(int(sys.argv[1]))
 """
 
 
 @test
-def os_exit_keeps_the_status_and_the_old_file():
-    # os._exit ends the process at once: no atexit handler, no
-    # finalisation, so no report (see "Reliability" in README.md).
+def os_exit_writes_the_report_and_keeps_the_status():
+    # os._exit skips atexit and finalisation; fullprof's os._exit writes
+    # the report first, then ends the process with the program's status.
+    # A bad status raises as under python3, and the program goes on.
     with TempDir() as d:
         prog = write(os.path.join(d, "osexit.py"), OS_EXIT)
         path = write(os.path.join(d, "p.json"), '{"old": true}\n')
-        rc, out, err = run(["-o", path, prog, "6"])
+        rc, out, err = run(["-o", path, prog, "6", "nofork"])
         eq(rc, 6, "exit status (python3 gives 6)")
         not_a_crash(rc, err, "os._exit")
-        eq(load(path), {"old": True}, "the file from before")
+        eq(out, "TypeError: 'str' object cannot be interpreted as an "
+           "integer\n", "stdout")
+        check(has_table(err), "no table on stderr: %r" % err[-600:])
+        doc = load(path)
+        eq(row(doc, "work")["calls"], 4, "work calls in the file")
+        eq(row(doc, "<module>", "osexit.py")["calls"], 1, "module calls")
+        no_temporaries(d)
+
+
+@test
+def os_exit_in_a_forked_child_writes_nothing():
+    # The -o file is the parent's: a child forked without --subprocesses
+    # that ends with os._exit prints and writes nothing, as under python3.
+    with TempDir() as d:
+        prog = write(os.path.join(d, "osexit.py"), OS_EXIT)
+        path = os.path.join(d, "p.json")
+        rc, out, err = run(["-o", path, prog, "6", "fork"])
+        eq(rc, 6, "exit status")
+        check("child status 9" in out, "child status: %r" % out)
+        eq(len(re.findall(r"^fullprof: \w+ timer, ", err, re.M)), 1,
+           "tables on stderr (the parent's only): %r" % err[-900:])
+        doc = load(path)
+        eq(row(doc, "work")["calls"], 4, "work calls (the parent's)")
+        check(not any(f["name"] == "child_work" for f in doc["functions"]),
+              "the child's calls are in the parent's file")
         no_temporaries(d)
 
 
@@ -473,11 +511,14 @@ def attach_to_a_process_that_ends_while_read():
         p = subprocess.Popen([sys.executable, script("busy.py")],
                              stdout=subprocess.PIPE)
         p.stdout.readline()
-        killer = __import__("threading").Timer(0.5, p.kill)
+        # Killed once attach samples: after 0.5s, or 8s under valgrind,
+        # where fullprof takes seconds to start.
+        delay = 8.0 if UNDER_VALGRIND else 0.5
+        killer = __import__("threading").Timer(delay, p.kill)
         killer.start()
         try:
-            rc, out, err = run(["attach", "-q", "-d", "5", "-o", path, "-p",
-                                str(p.pid)])
+            rc, out, err = run(["attach", "-q", "-d", "%g" % (delay + 4.5),
+                                "-o", path, "-p", str(p.pid)])
         finally:
             killer.cancel()
             p.kill()

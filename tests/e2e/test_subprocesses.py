@@ -199,6 +199,16 @@ def forked_child_never_reports_the_parent_again():
 
 
 @test
+def forked_child_ending_with_os_exit_writes_its_file():
+    with TempDir() as d:
+        out, err, doc = run_sub(d, [script("sub_fork.py"), "os_exit"])
+        child = result(out)["child"]
+        eq(calls(doc, ["f", "g", "main"]), {"f": 6, "g": 1, "main": 1},
+           "merged calls")
+        eq(sorted(child_files(d)), [child], "the child's file")
+
+
+@test
 def older_files_beside_the_output_are_left_out():
     with TempDir() as d:
         run_sub(d, [script("sub_fork.py")])

@@ -13,7 +13,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fptest import (approx, check, check_invariants, eq, main, profile,
                     profile_run, row, rows, run_python, script, skip,
-                    test)
+                    test, timing_check)
 
 
 def small(value, limit=0.05, what="value"):
@@ -47,7 +47,7 @@ def own_times_add_up_to_duration():
     own = sum(r["own"] for r in doc["functions"])
     d = doc["duration"]
     check(d > 0.25, "duration %r" % d)
-    check(abs(own - d) <= 0.05 * d, "sum of own %r vs duration %r: %.1f%% "
+    timing_check(abs(own - d) <= 0.05 * d, "sum of own %r vs duration %r: %.1f%% "
           "apart (at most 5%%)" % (own, d, 100 * abs(own - d) / d))
 
 

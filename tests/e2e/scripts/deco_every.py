@@ -2,8 +2,8 @@
 argv[1], prefix every_) and called four times; after each call the
 script notes whether the file exists, and after the third it copies the
 file to snapshot.fprof. With argv[2] == "exit", the process then ends
-with os._exit (no atexit: the file keeps three calls), else normally
-(the file is saved again at exit: four). A function decorated with a
+with os._exit (no atexit, but fullprof's os._exit saves the file first),
+else normally (the file is saved again at exit); both give four calls. A function decorated with a
 prefix never_ is never called: it must leave no file. Prints
 `RESULT <json>`."""
 import json

@@ -2,7 +2,8 @@
 a child that calls f twice and g once and returns normally, waits for it,
 and calls f once more. Merged, f must count 6 (never the parent's three
 again from the child) and g 1. Prints `RESULT <json>` with the child's
-pid."""
+pid. With the argument os_exit, the child ends with os._exit(0) instead
+of returning."""
 import json
 import os
 import sys
@@ -24,6 +25,8 @@ def main():
         f()
         f()
         g()
+        if sys.argv[1:] == ["os_exit"]:
+            os._exit(0)
         return
     os.waitpid(pid, 0)
     f()
