@@ -37,20 +37,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "core/clock.h"
 #include "command.h"
-#include "filter.h"
-#include "formats.h"
+#include "core/filter.h"
+#include "report/formats.h"
 #include "options.h"
-#include "outfile.h"
-#include "pdata.h"
-#include "procfind.h"
-#include "profile.h"
-#include "pylayout-debug.h"
-#include "pylayout.h"
-#include "report.h"
-#include "sampler.h"
-#include "stackread.h"
+#include "core/outfile.h"
+#include "core/pdata.h"
+#include "sample/procfind.h"
+#include "core/profile.h"
+#include "sample/pylayout-debug.h"
+#include "sample/pylayout.h"
+#include "report/report.h"
+#include "sample/sampler.h"
+#include "sample/stackread.h"
 
 #define ATTACH_USAGE \
 	"fullprof attach [OPTIONS] -p PID\n" \

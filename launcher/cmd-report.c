@@ -28,12 +28,12 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "formats.h"
-#include "fprof-read.h"
+#include "report/formats.h"
+#include "report/fprof-read.h"
 #include "options.h"
-#include "outfile.h"
-#include "profile.h"
-#include "report.h"
+#include "core/outfile.h"
+#include "core/profile.h"
+#include "report/report.h"
 
 #define REPORT_USAGE "fullprof report [OPTIONS] FILE|DIR..."
 #define SUFFIX ".fprof"

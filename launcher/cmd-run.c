@@ -16,11 +16,11 @@
 
 #include <Python.h>
 
-#include "clock.h"
+#include "core/clock.h"
 #include "command.h"
-#include "formats.h"
+#include "report/formats.h"
 #include "options.h"
-#include "report.h"
+#include "report/report.h"
 #include "run.h"
 
 #define RUN_USAGE \

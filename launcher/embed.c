@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "command.h"
-#include "profile.h"
-#include "pyfunc.h"
-#include "pymodule.h"
+#include "core/profile.h"
+#include "python/pyfunc.h"
+#include "python/pymodule.h"
 #include "run.h"
 #include "subprocesses.h"
 
@@ -270,7 +270,7 @@ launch_thread(void *arg)
  * the interpreter), and the process's first thread blocks every signal so
  * that signals reach it: from before the thread exists, since CPython's
  * handler running on another thread would record a Ctrl-C without waking
- * the interpreter (see runtime/bgthread.h). */
+ * the interpreter (see runtime/core/bgthread.h). */
 int
 fp_launch(const struct run_options *ro)
 {

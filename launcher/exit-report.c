@@ -7,7 +7,7 @@
  * does not catch, is caught by a handler that wakes a watcher thread; the
  * watcher takes the GIL, writes the report and ends the process by SIGTERM
  * as python3 would have ended. os._exit(), which skips all of that, is
- * replaced by a function that writes the report first (runtime/pyexit.c).
+ * replaced by a function that writes the report first (runtime/python/pyexit.c).
  * Everything is written by C to file
  * descriptors: never through Python's print or sys.stderr.
  */
@@ -23,13 +23,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgthread.h"
+#include "core/bgthread.h"
 #include "command.h"
-#include "formats.h"
-#include "outfile.h"
-#include "pdata.h"
-#include "profile.h"
-#include "pyexit.h"
+#include "report/formats.h"
+#include "core/outfile.h"
+#include "core/pdata.h"
+#include "core/profile.h"
+#include "python/pyexit.h"
 #include "run.h"
 #include "subprocesses.h"
 

@@ -12,7 +12,7 @@
 
 #include "command.h"
 #include "options.h"
-#include "clock.h"
+#include "core/clock.h"
 
 /* Parses a row limit (a whole number >= 0); returns 0 or -1. */
 int

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "clock.h"
+#include "core/clock.h"
 
 /* Parses a row limit (a whole number from 0 to INT_MAX) into *limit;
  * returns 0 or -1. */
@@ -37,7 +37,7 @@ int fp_is_known_long(const struct option *longopts, const char *arg);
 int fp_parse_duration(const char *s, int64_t *ns);
 
 /* Parses a sampling interval ("10ms", "500us", "0.01s": a unit is
- * required; 50us to 10s) with fp__interval_parse (runtime/clock.h):
+ * required; 50us to 10s) with fp__interval_parse (runtime/core/clock.h):
  * 0, -1 (not a duration) or -2 (out of range). */
 #define fp_parse_interval(s, ns) fp__interval_parse((s), (ns))
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "fullprof.h"
-#include "snapshot.h"
+#include "core/snapshot.h"
 
 /* RUN_ARGV: args is a whole python3 command line (argv[0] included),
  * parsed as python3 parses it (a child of --subprocesses). */

@@ -17,7 +17,7 @@
  * forkserver forks) begin with an empty profile (exit-report.c) and write
  * their own file when they end: normally, by SIGTERM (Pool.terminate; a
  * watcher thread is started again in the child), or by os._exit, which
- * ends every multiprocessing child (exit-report.c, runtime/pyexit.c).
+ * ends every multiprocessing child (exit-report.c, runtime/python/pyexit.c).
  *
  * NAME is the first -o file without its format's ending (-o run.json:
  * run.<pid>.fprof beside it); without -o, fullprof.<pid> in a temporary
@@ -41,13 +41,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "core/clock.h"
 #include "command.h"
-#include "formats.h"
-#include "fprof-read.h"
-#include "outfile.h"
-#include "profile.h"
-#include "pyexit.h"
+#include "report/formats.h"
+#include "report/fprof-read.h"
+#include "core/outfile.h"
+#include "core/profile.h"
+#include "python/pyexit.h"
 #include "subprocesses.h"
 
 #define SETTINGS_VERSION "1"

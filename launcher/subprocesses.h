@@ -6,7 +6,7 @@
 #ifndef FP_SUBPROCESSES_H
 #define FP_SUBPROCESSES_H
 
-#include "pdata.h"
+#include "core/pdata.h"
 #include "run.h"
 
 /* Set in the environment of the program run with --subprocesses: with it,

@@ -1,5 +1,5 @@
 /*
- * accounting.c: exact accounting checks for runtime/accounting.c, driven
+ * accounting.c: exact accounting checks for runtime/trace/accounting.c, driven
  * with synthetic events and explicit times (the fake clock), summed into
  * per-function rows through a snapshot.
  */
@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "suites.h"
-#include "accounting.h"
-#include "snapshot.h"
+#include "trace/accounting.h"
+#include "core/snapshot.h"
 
 static fp__acct_t acct;
 static fp__thread_t *thr;
@@ -464,7 +464,7 @@ START_TEST(test_fp__acct_clear)
 }
 END_TEST
 
-/* Returns the suite for runtime/accounting.c. */
+/* Returns the suite for runtime/trace/accounting.c. */
 Suite *
 suite_accounting(void)
 {

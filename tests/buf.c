@@ -1,5 +1,5 @@
 /*
- * buf.c: checks for runtime/buf.c, the growable text buffer: growth,
+ * buf.c: checks for runtime/core/buf.c, the growable text buffer: growth,
  * printf, the sticky allocation failure, and the two JSON helpers (string
  * escaping with UTF-8 validation, and exact decimal seconds).
  */
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "buf.h"
+#include "core/buf.h"
 
 /* Returns the JSON literal fp__buf_json_string makes of s, in a static
  * buffer. */
@@ -403,7 +403,7 @@ START_TEST(test_fp__buf_json_seconds_appends)
 }
 END_TEST
 
-/* Returns the suite of runtime/buf.c. */
+/* Returns the suite of runtime/core/buf.c. */
 Suite *
 suite_buf(void)
 {

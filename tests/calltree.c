@@ -1,5 +1,5 @@
 /*
- * calltree.c: checks for runtime/calltree.c: one node per (parent,
+ * calltree.c: checks for runtime/trace/calltree.c: one node per (parent,
  * function), the recursion flag, dense ids, a hash that stays fast with a
  * hundred thousand children under one parent, freeing and reuse, and the
  * figures records (fp__stats_*).
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "calltree.h"
+#include "trace/calltree.h"
 
 /* Returns the function name of the file test, creating it. */
 static fp__func_t *
@@ -487,7 +487,7 @@ START_TEST(test_fp__stats_merge_sums)
 }
 END_TEST
 
-/* Returns the suite of runtime/calltree.c. */
+/* Returns the suite of runtime/trace/calltree.c. */
 Suite *
 suite_calltree(void)
 {

@@ -1,5 +1,5 @@
 /*
- * clock.c: checks for runtime/clock.c: setting up each timer kind, the fake
+ * clock.c: checks for runtime/core/clock.c: setting up each timer kind, the fake
  * clock the other suites drive by hand, the TSC's units, and loose sanity
  * checks of the real clocks (the wall clock never goes back and, scaled by
  * fp__clock_ns_per_unit, keeps pace with CLOCK_MONOTONIC; the CPU clocks
@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "suites.h"
-#include "clock.h"
+#include "core/clock.h"
 
 /* Durations need their unit (a bare 0 aside) and are rounded to ns. */
 START_TEST(test_fp__duration_parse_units)
@@ -449,7 +449,7 @@ START_TEST(test_fp__monotonic_ns_matches)
 }
 END_TEST
 
-/* Returns the suite of runtime/clock.c. */
+/* Returns the suite of runtime/core/clock.c. */
 Suite *
 suite_clock(void)
 {

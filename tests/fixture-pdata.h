@@ -6,8 +6,8 @@
 #ifndef FP_TEST_FIXTURE_PDATA_H
 #define FP_TEST_FIXTURE_PDATA_H
 
-#include "formats.h"
-#include "pdata.h"
+#include "report/formats.h"
+#include "core/pdata.h"
 
 #define MS 1000000LL	/* nanoseconds */
 

@@ -1,6 +1,6 @@
 /*
- * fprof.c: checks for the .fprof file: runtime/report-fprof.c writes it,
- * runtime/fprof-read.c reads it. The exact text of a small profile, the
+ * fprof.c: checks for the .fprof file: runtime/report/fprof.c writes it,
+ * runtime/report/fprof-read.c reads it. The exact text of a small profile, the
  * round trip (write, read, write gives the same bytes), strings with every
  * kind of character, two files merged adding up exactly, and one check per
  * class of error, each asserting the one-line message; the same for a
@@ -16,8 +16,8 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "formats.h"
-#include "fprof-read.h"
+#include "report/formats.h"
+#include "report/fprof-read.h"
 
 #define HEAD "fullprof-profile 1\n"
 #define META "meta {\"fullprof\": \"" FP_VERSION "\", \"mode\": \"trace\", " \

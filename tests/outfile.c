@@ -1,5 +1,5 @@
 /*
- * outfile.c: checks for runtime/outfile.c: a report file is written under
+ * outfile.c: checks for runtime/core/outfile.c: a report file is written under
  * a temporary name and renamed into place with the user's umask, a planted
  * symlink is replaced rather than followed, errors come back as errno
  * values, a failed write leaves the old file and no litter, and devices,
@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "suites.h"
-#include "outfile.h"
+#include "core/outfile.h"
 
 static char base[64];		/* the test case's directory */
 static char dir[128];		/* the running test's directory, inside it */
@@ -544,7 +544,7 @@ START_TEST(test_fp__write_all_errors)
 }
 END_TEST
 
-/* Returns the suite of runtime/outfile.c. */
+/* Returns the suite of runtime/core/outfile.c. */
 Suite *
 suite_outfile(void)
 {

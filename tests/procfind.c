@@ -1,5 +1,5 @@
 /*
- * procfind.c: checks for runtime/procfind.c and runtime/pylayout-debug.c:
+ * procfind.c: checks for runtime/sample/procfind.c and runtime/sample/pylayout-debug.c:
  * the interpreter of this very process is found where the dynamic linker
  * put it (_PyRuntime, Py_Version and the type objects at the addresses
  * this process sees), a symbol of the test executable is found at its
@@ -23,9 +23,9 @@
 
 #include <Python.h>
 
-#include "filter.h"
-#include "procfind.h"
-#include "pylayout-debug.h"
+#include "core/filter.h"
+#include "sample/procfind.h"
+#include "sample/pylayout-debug.h"
 #include "suites.h"
 
 /* The fields of 3.13.0's _Py_DebugOffsets after its cookie, as a 3.13.0

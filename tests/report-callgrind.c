@@ -1,5 +1,5 @@
 /*
- * report-callgrind.c: checks for runtime/report-callgrind.c: the exact
+ * report-callgrind.c: checks for runtime/report/callgrind.c: the exact
  * text for a small call tree (a function calling a builtin and a recursive
  * one), thread root functions, names told apart by line, line breaks kept
  * out of names, and, when valgrind's callgrind_annotate is installed, that
@@ -16,8 +16,8 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "formats.h"
-#include "pdata.h"
+#include "report/formats.h"
+#include "core/pdata.h"
 
 /* Renders d in callgrind's format into b (initialised here), frees d. */
 static void

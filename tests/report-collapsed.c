@@ -1,5 +1,5 @@
 /*
- * report-collapsed.c: checks for runtime/report-collapsed.c: the exact
+ * report-collapsed.c: checks for runtime/report/collapsed.c: the exact
  * lines for a small call tree, microseconds rounded along the running sum,
  * thread frames only when several threads have time, ';' and line breaks
  * kept out of frames, and stacks deeper than 256 frames elided and added
@@ -13,8 +13,8 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "formats.h"
-#include "pdata.h"
+#include "report/formats.h"
+#include "core/pdata.h"
 
 /* Renders d as collapsed stacks into b (initialised here), frees d. */
 static void

@@ -1,5 +1,5 @@
 /*
- * report-json.c: checks for runtime/report-json.c: the exact text of the
+ * report-json.c: checks for runtime/report/json.c: the exact text of the
  * JSON document for small hand-built snapshots, the escaping of file,
  * function and argument strings, and that Python's json module reads the
  * document back with the values that went in; a statistical profile's
@@ -18,10 +18,10 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "formats.h"
-#include "pdata.h"
-#include "report.h"
-#include "timeline.h"
+#include "report/formats.h"
+#include "core/pdata.h"
+#include "report/report.h"
+#include "trace/timeline.h"
 
 static char *app_argv[] = { "app.py", "--n", "3", NULL };
 
@@ -500,7 +500,7 @@ START_TEST(test_fp__render_table_pdata)
 }
 END_TEST
 
-/* Returns the suite of runtime/report-json.c. */
+/* Returns the suite of runtime/report/json.c. */
 Suite *
 suite_report_json(void)
 {

@@ -1,5 +1,5 @@
 /*
- * report-pstats.c: checks for runtime/report-pstats.c: the exact marshal
+ * report-pstats.c: checks for runtime/report/pstats.c: the exact marshal
  * bytes for a small call tree (a function calling a builtin and a
  * recursive one), ints past 32 bits, strings that are not short ASCII or
  * not valid UTF-8, and that Python's marshal and pstats modules read the
@@ -16,8 +16,8 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "formats.h"
-#include "pdata.h"
+#include "report/formats.h"
+#include "core/pdata.h"
 
 /* Renders d as pstats into b (initialised here), frees d. */
 static void

@@ -1,5 +1,5 @@
 /*
- * report-speedscope.c: checks for runtime/report-speedscope.c: the exact
+ * report-speedscope.c: checks for runtime/report/speedscope.c: the exact
  * document for a small profile, events that open and close in balance at
  * the right times (running time, suspension left out), one profile per
  * thread with time, and names that are no valid UTF-8. Python's json
@@ -17,8 +17,8 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "formats.h"
-#include "pdata.h"
+#include "report/formats.h"
+#include "core/pdata.h"
 
 /* Python that reads the document on stdin as d and offers balanced(p): the
  * events of profile p open and close in balance, never going back in
@@ -374,7 +374,7 @@ START_TEST(test_fp__render_speedscope_sampled_deep)
 }
 END_TEST
 
-/* Returns the suite of runtime/report-speedscope.c. */
+/* Returns the suite of runtime/report/speedscope.c. */
 Suite *
 suite_report_speedscope(void)
 {

@@ -1,5 +1,5 @@
 /*
- * report-svg.c: checks for runtime/report-svg.c, the flame graph: that
+ * report-svg.c: checks for runtime/report/svg.c, the flame graph: that
  * hostile names come out as well-formed XML, that --threshold leaves out
  * small frames and says how many (and that 1024 levels are the most
  * drawn), that --width scales the frames, that children fit in their
@@ -20,8 +20,8 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "formats.h"
-#include "pdata.h"
+#include "report/formats.h"
+#include "core/pdata.h"
 
 /* Python that parses the SVG on stdin as doc (bytes) and root, and offers
  * frames(graph id) as (name, x, y, width, title) in document order and
@@ -526,7 +526,7 @@ START_TEST(test_fp__render_svg_sampled)
 }
 END_TEST
 
-/* Returns the suite of runtime/report-svg.c. */
+/* Returns the suite of runtime/report/svg.c. */
 Suite *
 suite_report_svg(void)
 {

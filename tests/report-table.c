@@ -1,5 +1,5 @@
 /*
- * report-table.c: checks for runtime/report-table.c: durations and paths
+ * report-table.c: checks for runtime/report/table.c: durations and paths
  * as people read them, and the table itself: its header, its order under
  * every sort key, the --limit cut and its footer, the calls column and the
  * alignment of the columns (counted in characters, as "µ" is two bytes);
@@ -13,7 +13,7 @@
 
 #include "suites.h"
 #include "fixture-pdata.h"
-#include "report.h"
+#include "report/report.h"
 
 #define MAX_LINES 64
 
@@ -843,7 +843,7 @@ START_TEST(test_fp__render_table_sampled_sort)
 }
 END_TEST
 
-/* Returns the suite of runtime/report-table.c. */
+/* Returns the suite of runtime/report/table.c. */
 Suite *
 suite_report_table(void)
 {

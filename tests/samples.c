@@ -1,9 +1,9 @@
 /*
- * samples.c: checks for runtime/samples.c, folding synthetic stacks into
+ * samples.c: checks for runtime/sample/samples.c, folding synthetic stacks into
  * profile data: paths and counts, own versus total, recursion counted
  * once per sample, function specs (outermost selected frame up, "no data"
  * for the rest), thread records, sample counts in the metadata, and the
- * standard error of an estimate (runtime/pdata.c).
+ * standard error of an estimate (runtime/core/pdata.c).
  */
 #include "config.h"
 
@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "suites.h"
-#include "pdata.h"
-#include "samples.h"
+#include "core/pdata.h"
+#include "sample/samples.h"
 
 /* Synthetic functions, as the stack reader would resolve them. */
 static const fp__rcode_t f_main = { "/app/main.py", "main", "__main__", 1 };

@@ -1,5 +1,5 @@
 /*
- * snapshot.c: checks for runtime/snapshot.c: call paths and threads summed
+ * snapshot.c: checks for runtime/core/snapshot.c: call paths and threads summed
  * into one row per function, primitive calls under recursion, live
  * snapshots that close open activations in the copy only, the metadata
  * copy, the sort keys and the public accessors.
@@ -15,8 +15,8 @@
 #include <time.h>
 
 #include "suites.h"
-#include "accounting.h"
-#include "snapshot.h"
+#include "trace/accounting.h"
+#include "core/snapshot.h"
 
 static fp__acct_t acct;
 static fp_time_t fake_now;
@@ -801,7 +801,7 @@ START_TEST(test_fp_snapshot_accessors)
 }
 END_TEST
 
-/* Returns the suite of runtime/snapshot.c. */
+/* Returns the suite of runtime/core/snapshot.c. */
 Suite *
 suite_snapshot(void)
 {

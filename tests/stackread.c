@@ -1,5 +1,5 @@
 /*
- * stackread.c: checks of the GIL-free stack reader (runtime/memread.c,
+ * stackread.c: checks of the GIL-free stack reader (runtime/sample/memread.c,
  * pylayout.c, stackread.c and taskread.c) against this process.
  *
  * Memory reads are checked on mappings the test makes and unmaps. The
@@ -23,11 +23,11 @@
 
 #include "suites.h"
 #include "fixture-python.h"
-#include "memread.h"
-#include "pylayout-debug.h"
-#include "pylayout.h"
-#include "stackread.h"
-#include "taskread.h"
+#include "sample/memread.h"
+#include "sample/pylayout-debug.h"
+#include "sample/pylayout.h"
+#include "sample/stackread.h"
+#include "sample/taskread.h"
 
 #define MAXT 64
 

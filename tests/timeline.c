@@ -1,11 +1,11 @@
 /*
- * timeline.c: checks for runtime/timeline.c: the threshold keeps short
+ * timeline.c: checks for runtime/trace/timeline.c: the threshold keeps short
  * events out, the cap counts what it drops, and events keep their order.
  */
 #include "config.h"
 
 #include "suites.h"
-#include "timeline.h"
+#include "trace/timeline.h"
 
 START_TEST(test_fp__timeline_add_threshold)
 {
@@ -41,7 +41,7 @@ START_TEST(test_fp__timeline_add_cap)
 }
 END_TEST
 
-/* Returns the suite of runtime/timeline.c. */
+/* Returns the suite of runtime/trace/timeline.c. */
 Suite *
 suite_timeline(void)
 {

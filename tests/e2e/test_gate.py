@@ -2,7 +2,7 @@
 functions are started.
 
 On 3.12 and later fullprof keeps its frame hook off while no selected
-function runs and switches it on when one is called (runtime/gate.c), so
+function runs and switches it on when one is called (runtime/trace/gate.c), so
 these runs check that no start of a selected function is missed and that
 nothing outside the selected functions is recorded. On 3.11 the hook is
 always on and the same counts must come out.

@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fptest import (TempDir, check, eq, has_table, main, run, script, test,
                     write)
 
-# The -o names that select each format in a run (see runtime/formats.c).
+# The -o names that select each format in a run (see runtime/report/formats.c).
 SUFFIX = {"table": "%s.txt", "json": "%s.json", "fprof": "%s.fprof",
           "pstats": "%s.prof", "callgrind": "callgrind.out.%s",
           "collapsed": "%s.folded", "svg": "%s.svg",

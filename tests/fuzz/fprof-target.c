@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats.h"
-#include "fprof-read.h"
+#include "report/formats.h"
+#include "report/fprof-read.h"
 #include "fprof-target.h"
 
 /* Stops the process with a message: an invariant is broken. */
