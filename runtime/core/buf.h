@@ -1,6 +1,9 @@
 /*
  * buf.h: a growable text buffer that the report writers print into. An
  * allocation failure is sticky and reported once, when the text is used.
+ *
+ * Ownership: a buffer owns its text; fp__buf_free releases it, and the
+ * caller owns a buffer's storage (usually on its stack).
  */
 #ifndef FP_BUF_H
 #define FP_BUF_H

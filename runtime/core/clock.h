@@ -12,6 +12,8 @@
  * measured against CLOCK_MONOTONIC over the whole run. This keeps a
  * multiply and a start-up calibration out of every profiled call; it is the
  * one place where fp_time_t values are not nanoseconds.
+ *
+ * Ownership: a clock holds no memory; the caller owns its storage.
  */
 #ifndef FP_CLOCK_H
 #define FP_CLOCK_H

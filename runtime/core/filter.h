@@ -5,6 +5,9 @@
  * Matching strings on every call would be far too slow, so each function
  * record caches its verdict together with the filter generation it was
  * computed for; a change to any filter bumps the generation.
+ *
+ * Ownership: a filter owns copies of its specs; fp__filter_free releases
+ * them, and function records are only read.
  */
 #ifndef FP_FILTER_H
 #define FP_FILTER_H

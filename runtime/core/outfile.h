@@ -5,6 +5,9 @@
  * renamed over the target only when complete. A regular file the user may
  * not write is left alone (EACCES). Devices and pipes ("-", /dev/stdout,
  * a FIFO) are written in place.
+ *
+ * Ownership: the caller keeps the data and the path; nothing here keeps a
+ * pointer past the call.
  */
 #ifndef FP_OUTFILE_H
 #define FP_OUTFILE_H

@@ -18,7 +18,7 @@
 #include "trace/accounting.h"
 #include "trace/calltree.h"
 #include "core/filter.h"
-#include "core/snapshot.h"
+#include "core/meta.h"
 
 #define FP__NONE UINT32_MAX	/* "no parent", "no function" */
 
@@ -105,11 +105,6 @@ int fp__pdata_add_no_data(fp__pdata_t *d, const char *spec);
  * of their own (by pid and ident), nodes path by path; durations add up.
  * Returns FP_OK or FP_ERR_NOMEM (dst may then be partly merged). */
 int fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src);
-
-/* Sums the tree into one row per function (plus no-data rows) as a
- * snapshot the table and JSON writers take; NULL on ENOMEM. The rows'
- * strings point into d, which must outlive the snapshot. */
-fp_snapshot_t *fp__pdata_rows(const fp__pdata_t *d);
 
 /* Returns the standard error of a sampled estimate est (ns) made of n
  * samples: sqrt(n) times the mean weight of one sample. */

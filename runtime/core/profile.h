@@ -1,6 +1,10 @@
 /*
  * profile.h: the internals of fp_profile_t shared by the launcher and the
  * Python module: metadata capture and the report-writing entry point.
+ *
+ * Ownership: a profile owns its accounting, filter, metadata and timeline;
+ * fp_profile_free releases them, and each snapshot or profile data it
+ * returns belongs to the caller.
  */
 #ifndef FP_PROFILE_H
 #define FP_PROFILE_H

@@ -9,46 +9,6 @@
 #include "core/pdata.h"
 #include "core/snapshot.h"
 
-/* Copies meta into *dst; returns 0 or -1. */
-int
-fp__meta_copy(fp__meta_t *dst, const fp__meta_t *src)
-{
-	int i;
-
-	*dst = *src;
-	dst->python = NULL;
-	dst->argv = NULL;
-	dst->argc = 0;
-	if (src->python != NULL && (dst->python = strdup(src->python)) == NULL)
-		return -1;
-	if (src->argc > 0) {
-		dst->argv = calloc((size_t)src->argc + 1, sizeof *dst->argv);
-		if (dst->argv == NULL)
-			return -1;
-		for (; dst->argc < src->argc; dst->argc++) {
-			i = dst->argc;
-			if ((dst->argv[i] = strdup(src->argv[i])) == NULL)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* Frees the strings of a meta record. */
-void
-fp__meta_free(fp__meta_t *m)
-{
-	int i;
-
-	for (i = 0; i < m->argc; i++)
-		free(m->argv[i]);
-	free(m->argv);
-	free(m->python);
-	m->argv = NULL;
-	m->python = NULL;
-	m->argc = 0;
-}
-
 /* Builds a snapshot of a (see snapshot.h): the call tree is copied into
  * profile data, which the rows are summed from. */
 fp_snapshot_t *
@@ -173,4 +133,77 @@ fp_snapshot_free(fp_snapshot_t *snap)
 	free(snap->rows);
 	fp__pdata_free(snap->data);
 	free(snap);
+}
+
+/* Sums the tree into one row per function, plus no-data rows. */
+fp_snapshot_t *
+fp__pdata_rows(const fp__pdata_t *d)
+{
+	fp_snapshot_t *snap = calloc(1, sizeof *snap);
+	fp__stats_t *funcs = NULL;
+	uint64_t *primitive = NULL;
+	size_t i, j;
+
+	if (snap == NULL)
+		return NULL;
+	if (fp__meta_copy(&snap->meta, &d->meta) != 0)
+		goto fail;
+	funcs = malloc((d->nfuncs + 1) * sizeof *funcs);
+	primitive = calloc(d->nfuncs + 1, sizeof *primitive);
+	snap->rows = calloc(d->nfuncs + d->nno_data + 1, sizeof *snap->rows);
+	if (funcs == NULL || primitive == NULL || snap->rows == NULL)
+		goto fail;
+	for (i = 0; i < d->nfuncs; i++)
+		fp__stats_init(&funcs[i]);
+	for (i = 0; i < d->nnodes; i++) {
+		const fp__pnode_t *n = &d->nodes[i];
+
+		if (n->func == FP__NONE)
+			continue;
+		fp__stats_merge(&funcs[n->func], &n->stats);
+		if (!n->recursive)
+			primitive[n->func] += n->stats.calls;
+	}
+	for (i = 0; i < d->nfuncs; i++) {
+		const fp__stats_t *s = &funcs[i];
+		fp_row_t *r;
+
+		if (s->calls == 0 && s->own == 0 && s->samples == 0)
+			continue;
+		r = &snap->rows[snap->count++];
+		r->file = d->funcs[i].file;
+		r->line = d->funcs[i].line;
+		r->name = d->funcs[i].name;
+		r->calls = s->calls;
+		r->primitive_calls = primitive[i];
+		r->own = s->own;
+		r->total = s->total;
+		r->suspended = s->suspended;
+		r->min = s->calls ? s->min : 0;
+		r->max = s->max;
+		r->mean = s->calls ? s->sum / (fp_time_t)s->calls : 0;
+		r->samples = s->samples;
+		r->own_samples = s->own_samples;
+		r->error = fp__sample_error(s->total, s->samples);
+		r->own_error = fp__sample_error(s->own, s->own_samples);
+	}
+	for (j = 0; j < d->nno_data; j++) {
+		fp_row_t *r = &snap->rows[snap->count];
+
+		memset(r, 0, sizeof *r);
+		r->file = "";
+		r->name = strdup(d->no_data[j]);	/* freed with the snapshot */
+		if (r->name == NULL)
+			goto fail;
+		r->no_data = 1;
+		snap->count++;
+	}
+	free(funcs);
+	free(primitive);
+	return snap;
+fail:
+	free(funcs);
+	free(primitive);
+	fp_snapshot_free(snap);
+	return NULL;
 }

@@ -2,12 +2,16 @@
  * snapshot.h: a frozen copy of a profile's figures, by function, with the
  * metadata the writers need. Built while running (open activations are
  * closed as of now in the copy only) or after a stop.
+ *
+ * Ownership: a snapshot owns its rows and its metadata, and the profile
+ * data its rows' strings point into; fp_snapshot_free releases them all.
  */
 #ifndef FP_SNAPSHOT_H
 #define FP_SNAPSHOT_H
 
 #include "trace/accounting.h"
 #include "core/filter.h"
+#include "core/meta.h"
 #include "fullprof.h"
 
 typedef enum fp__sort_key {
@@ -18,24 +22,6 @@ typedef enum fp__sort_key {
 	FP__SORT_MAX,
 	FP__SORT_NAME,
 } fp__sort_key_t;
-
-/* Metadata describing the run a snapshot comes from. */
-typedef struct fp__meta {
-	const char *mode;	/* "trace" or "sample" */
-	const char *timer;	/* "wall", "cpu", ... */
-	char *python;		/* e.g. "3.11.2" */
-	long pid;
-	int argc;
-	char **argv;
-	fp_time_t duration;
-	fp_time_t started_unix_ns; /* wall-clock start, for metadata */
-	uint64_t lost;		/* events dropped for lack of memory */
-	/* Sample mode only (zero in trace mode): */
-	fp_time_t interval;	/* the requested sampling interval, ns */
-	uint64_t samples_requested;	/* duration / interval, per thread 1 */
-	uint64_t samples_taken;		/* ticks that read the stacks */
-	uint64_t samples_dropped;	/* ticks missed or unreadable */
-} fp__meta_t;
 
 struct fp__pdata;
 
@@ -59,10 +45,9 @@ void fp__snapshot_sort(fp_snapshot_t *snap, fp__sort_key_t key);
 /* Parses a sort key name; returns 0 and sets *key, or -1. */
 int fp__sort_key_parse(const char *name, fp__sort_key_t *key);
 
-/* Copies meta into *dst (strings duplicated); returns 0 or -1. */
-int fp__meta_copy(fp__meta_t *dst, const fp__meta_t *src);
-
-/* Frees the strings of a meta record. */
-void fp__meta_free(fp__meta_t *m);
+/* Sums the tree of d into one row per function (plus no-data rows) as a
+ * snapshot the table and JSON writers take; NULL on ENOMEM. The rows'
+ * strings point into d, which must outlive the snapshot. */
+fp_snapshot_t *fp__pdata_rows(const struct fp__pdata *d);
 
 #endif /* FP_SNAPSHOT_H */

@@ -6,6 +6,9 @@
  * named as cProfile names it ("<built-in method time.sleep>",
  * "<method 'append' of 'list' objects>") and cached by its method table
  * entry.
+ *
+ * Ownership: function records belong to the function registry
+ * (functions.h) and live until the process ends; callers only borrow them.
  */
 #ifndef FP_PYFUNC_H
 #define FP_PYFUNC_H

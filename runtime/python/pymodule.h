@@ -1,5 +1,7 @@
 /*
  * pymodule.h: the importable "fullprof" module (see pymodule.c).
+ *
+ * Ownership: the module borrows the launcher's profile, which outlives it.
  */
 #ifndef FP_PYMODULE_H
 #define FP_PYMODULE_H

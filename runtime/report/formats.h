@@ -3,6 +3,9 @@
  * names that select them ("-o out.svg"). Every format is rendered from
  * profile data (pdata.h), whatever it came from: a live profile, one .fprof
  * file, or several merged by "fullprof report".
+ *
+ * Ownership: the format table is static; a renderer appends to the
+ * caller's buffer and only reads the profile data.
  */
 #ifndef FP_FORMATS_H
 #define FP_FORMATS_H

@@ -2,6 +2,10 @@
  * report.h: the writers that turn a snapshot into text: the human table
  * and the JSON document (see README for its fields), for traced and for
  * statistical (sampled) profiles alike.
+ *
+ * Ownership: the writers only read their snapshot or profile data and
+ * append to the caller's buffer; formatted strings go into the caller's
+ * arrays.
  */
 #ifndef FP_REPORT_H
 #define FP_REPORT_H

@@ -14,7 +14,7 @@
  * fullprof was built against (all version tests live in pylayout.c);
  * fp__pylayout_from_debug_offsets() (runtime/sample/pylayout-debug.c) fills it
  * from a 3.13+ target's _Py_DebugOffsets. The struct is plain data: copy
- * it freely.
+ * it freely (it owns no memory; the caller owns its storage).
  */
 #ifndef FP_PYLAYOUT_H
 #define FP_PYLAYOUT_H

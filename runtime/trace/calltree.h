@@ -6,6 +6,9 @@
  * activation sits under the frame that first started it, however often the
  * event loop resumes it later. Memory grows with distinct call paths, never
  * with the number of calls.
+ *
+ * Ownership: a tree owns its nodes (allocated in slabs); fp__tree_free
+ * releases them all, and function records are only pointed to.
  */
 #ifndef FP_CALLTREE_H
 #define FP_CALLTREE_H

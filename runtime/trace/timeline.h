@@ -4,6 +4,9 @@
  * a coroutine) and each whole coroutine activation, with start and end
  * times, per call path. Events shorter than a threshold are not kept, and
  * past a cap they are counted as dropped, so a long run stays bounded.
+ *
+ * Ownership: a timeline owns its event array; fp__timeline_free releases
+ * it.
  */
 #ifndef FP_TIMELINE_H
 #define FP_TIMELINE_H
