@@ -37,7 +37,8 @@
  * adds the interaction. Frames come in depth-first order, so the script
  * rebuilds the tree from the document order and the frames' levels, and
  * lays out a zoomed frame's subtree from widths alone (written with six
- * significant digits), which keeps deep zooms exact. *
+ * significant digits), which keeps deep zooms exact.
+ *
  * This file writes the page: the header, the buttons, each graph's title
  * and notes, the text of names, the details bar. The frames of both graphs
  * are drawn by svg-graph.c; the script and the style sheet are real files,
@@ -71,7 +72,7 @@ printable(uint32_t cp)
 	    cp != 0xFFFE && cp != 0xFFFF;
 }
 
-/* Returns the number of characters put_text would show for s. */
+/* Returns the number of characters fp__svg_put_text would show for s. */
 static size_t
 text_length(const char *s)
 {
