@@ -19,6 +19,7 @@ main(void)
 	srunner_add_suite(sr, suite_capi());
 	srunner_add_suite(sr, suite_clock());
 	srunner_add_suite(sr, suite_fprof());
+	srunner_add_suite(sr, suite_hash());
 	srunner_add_suite(sr, suite_outfile());
 	srunner_add_suite(sr, suite_procfind());
 	srunner_add_suite(sr, suite_report_callgrind());
@@ -32,6 +33,7 @@ main(void)
 	srunner_add_suite(sr, suite_snapshot());
 	srunner_add_suite(sr, suite_stackread());
 	srunner_add_suite(sr, suite_timeline());
+	srunner_add_suite(sr, suite_utf8());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

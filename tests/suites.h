@@ -13,6 +13,7 @@ Suite *suite_calltree(void);
 Suite *suite_capi(void);
 Suite *suite_clock(void);
 Suite *suite_fprof(void);
+Suite *suite_hash(void);
 Suite *suite_outfile(void);
 Suite *suite_procfind(void);
 Suite *suite_report_callgrind(void);
@@ -26,5 +27,6 @@ Suite *suite_samples(void);
 Suite *suite_snapshot(void);
 Suite *suite_stackread(void);
 Suite *suite_timeline(void);
+Suite *suite_utf8(void);
 
 #endif

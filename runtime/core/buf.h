@@ -32,11 +32,6 @@ void fp__buf_puts(fp__buf_t *b, const char *s);
 void fp__buf_printf(fp__buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Returns the length of the valid UTF-8 sequence starting at s (a
- * NUL-terminated string), or 0 when s starts none (an invalid byte, an
- * overlong form, a surrogate or a code point past U+10FFFF). */
-size_t fp__utf8_length(const unsigned char *s);
-
 /* Appends s as a JSON string literal, quotes included; bytes that are not
  * valid UTF-8 are written as U+FFFD. */
 void fp__buf_json_string(fp__buf_t *b, const char *s);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "core/pdata.h"
 #include "trace/timeline.h"
 
@@ -48,8 +49,7 @@ func_hash(const char *file, int line, const char *name)
 static uint64_t
 node_hash(uint32_t parent, uint32_t func)
 {
-	return ((uint64_t)parent * 0x9E3779B97F4A7C15ull) ^
-	    ((uint64_t)func * 0xC2B2AE3D27D4EB4Full);
+	return fp__hash_pair(parent, func);
 }
 
 /* Returns an empty pdata with meta deep-copied, or NULL. */

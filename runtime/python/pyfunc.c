@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "python/pyframe.h"
 #include "python/pyfunc.h"
 
@@ -186,7 +187,7 @@ builtin_cache_slot(const void *key, fp__func_t *func)
 	}
 	if (builtin_cap == 0)
 		return NULL;
-	i = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull % builtin_cap;
+	i = fp__hash_ptr(key) & (builtin_cap - 1);
 	for (;; i = (i + 1) % builtin_cap) {
 		if (builtin_cache[i].key == key)
 			return builtin_cache[i].func;

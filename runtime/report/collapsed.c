@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "report/formats.h"
 
 /* Appends s with ';' made ',' and line breaks made '?'. */
@@ -108,15 +109,15 @@ weight(const folder_t *fo, const fp__pnode_t *n)
 
 /* Returns the hash of a deep node's elided line: its anchor and the
  * functions of its last KEEP frames. */
-static uint64_t
+static uint32_t
 tail_hash(const folder_t *fo, uint32_t n)
 {
-	uint64_t h = (uint64_t)fo->anchor[n] * 0x9E3779B97F4A7C15ull;
+	uint64_t h = fo->anchor[n];
 	int k;
 
 	for (k = 0; k < KEEP; k++, n = fo->d->nodes[n].parent)
 		h = (h ^ fo->d->nodes[n].func) * 1099511628211ull;
-	return h;
+	return fp__hash_u64(h);
 }
 
 /* Returns non-zero when deep nodes a and b have the same elided line. */

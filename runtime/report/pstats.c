@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "report/formats.h"
 
 /* One call path reduced to the functions at its two ends. */

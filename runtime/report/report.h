@@ -1,11 +1,11 @@
 /*
- * report.h: the writers that turn a snapshot into text: the human table
- * and the JSON document (see README for its fields), for traced and for
- * statistical (sampled) profiles alike.
- *
- * Ownership: the writers only read their snapshot or profile data and
- * append to the caller's buffer; formatted strings go into the caller's
- * arrays.
+ * report.h: what the writers share: the options that shape an output, the
+ * helpers every writer uses (common.c: durations and estimates in human
+ * units, the sort key, shortened paths), and the writers that turn a
+ * snapshot into text: the human table (table.c) and the JSON document
+ * (json.c; see README for its fields), for traced and for statistical
+ * (sampled) profiles alike. Ownership: the caller owns every buffer and
+ * snapshot passed in; nothing here keeps a pointer past the call.
  */
 #ifndef FP_REPORT_H
 #define FP_REPORT_H

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/filter.h"
+#include "core/hash.h"
 #include "sample/samples.h"
 #include "trace/timeline.h"
 
@@ -68,9 +69,7 @@ struct fp__samples {
 static size_t
 slot_of(const fp__samples_t *s, const fp__rcode_t *code)
 {
-	uint64_t k = (uint64_t)(uintptr_t)code * 0x9E3779B97F4A7C15ull;
-
-	return (size_t)(k >> 20) & (s->nslots - 1);
+	return fp__hash_ptr(code) & (s->nslots - 1);
 }
 
 /* Doubles the function cache; 0 or -1 on ENOMEM. */

@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
+#include "core/utf8.h"
 #include "sample/stackread.h"
 
 #define NONE		FP__PYLAYOUT_NONE
@@ -164,34 +166,6 @@ type_ok(uint64_t t, uint64_t expected)
 	return expected == 0 || t == expected;
 }
 
-/* Appends code point c to out as UTF-8; returns the bytes written. */
-static size_t
-put_utf8(char *out, uint32_t c)
-{
-	if (c >= 0xd800 && c < 0xe000)
-		c = '?';
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | c >> 12);
-		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | c >> 18);
-	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* Reads the str object at addr into out (at least 4 * STR_MAX + 1
  * bytes) as NUL-terminated UTF-8. Only compact strings (every identifier
  * and file name CPython makes) are read. Returns 0, or -1 when addr is
@@ -250,7 +224,8 @@ read_str(fp__stackreader_t *r, uint64_t addr, char *out)
 			memcpy(&c, data + 4 * i, 4);
 		if (c > 0x10ffff)
 			return -1;
-		o += put_utf8(out + o, c);
+		o += fp__utf8_encode(out + o,
+		    c >= 0xd800 && c < 0xe000 ? '?' : c);
 	}
 	out[o] = '\0';
 	return 0;
@@ -341,7 +316,7 @@ code_kind(const char *file, const char *name)
 static size_t
 slot_of(const fp__stackreader_t *r, uint64_t addr)
 {
-	size_t i = (size_t)((addr >> 4) * 0x9e3779b97f4a7c15ull) & (r->cap - 1);
+	size_t i = fp__hash_u64(addr) & (r->cap - 1);
 
 	while (r->slots[i] != NULL && r->slots[i]->addr != addr)
 		i = (i + 1) & (r->cap - 1);
@@ -806,8 +781,7 @@ fp__stackreader_code(fp__stackreader_t *r, uint64_t code, uint64_t globals)
 static size_t
 header_slot(fp__stackreader_t *r, uint64_t code, size_t *nhdr)
 {
-	size_t i = (size_t)((code >> 4) * 0x9e3779b97f4a7c15ull) &
-	    (SEEN_SLOTS - 1);
+	size_t i = fp__hash_u64(code) & (SEEN_SLOTS - 1);
 	struct seen *s;
 
 	for (;; i = (i + 1) & (SEEN_SLOTS - 1)) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "trace/accounting.h"
 
 /* Initialises accounting with a clock. */
@@ -115,9 +116,7 @@ fp__acct_grow_stack(fp__acct_t *a, fp__thread_t *t)
 static uint32_t
 key_bucket(const void *key, uint32_t n)
 {
-	uint64_t k = (uint64_t)(uintptr_t)key * 0x9E3779B97F4A7C15ull;
-
-	return (uint32_t)(k >> 40) & (n - 1);
+	return fp__hash_ptr(key) & (n - 1);
 }
 
 /* Removes and returns the activation waiting under key, or NULL. */

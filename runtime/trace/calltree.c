@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hash.h"
 #include "trace/calltree.h"
 
 #define SLAB_BYTES (256 * 1024)
@@ -63,10 +64,7 @@ fp__stats_merge(fp__stats_t *a, const fp__stats_t *b)
 static uint32_t
 bucket_of(const fp__node_t *parent, const fp__func_t *func, uint32_t n)
 {
-	uint64_t k = (uint64_t)parent->id * 0x9E3779B97F4A7C15ull ^
-	    (uint64_t)func->id * 0xC2B2AE3D27D4EB4Full;
-
-	return (uint32_t)(k >> 32) & (n - 1);
+	return fp__hash_pair(parent->id, func->id) & (n - 1);
 }
 
 /* Returns zeroed memory for one node, carved from the current slab. */
