@@ -23,6 +23,7 @@
 
 #include "suites.h"
 #include "fixture-python.h"
+#include "sample/linetable.h"
 #include "sample/memread.h"
 #include "sample/pylayout-debug.h"
 #include "sample/pylayout.h"
@@ -771,6 +772,37 @@ START_TEST(test_fp__stackreader_line)
 }
 END_TEST
 
+/* A hand-made location table with an entry of each form gives each code
+ * unit its line: short form keeps the line, one-line form adds kind - 10,
+ * no-column and long forms add a signed varint (one of two 6-bit chunks),
+ * kind 15 has none; a unit past the end, a table cut inside an entry or
+ * one that does not start an entry gives -1. */
+START_TEST(test_fp__linetable_line)
+{
+	static const unsigned char t[] = {
+		0x81, 0x00,		/* short form, 2 units: 10 */
+		0xd8, 0x00, 0x00,	/* one-line form +1, 1 unit: 11 */
+		0xea, 0x06,		/* no columns +3, 3 units: 14 */
+		0xf8,			/* no location, 1 unit */
+		0xf0, 0x05, 0x00, 0x01, 0x02, /* long form -2, 1 unit: 12 */
+		0xe8, 0x50, 0x01,	/* no columns +40, 1 unit: 52 */
+	};
+	static const int want[] = { 10, 10, 11, 14, 14, 14, -1, 12, 52, -1 };
+	static const unsigned char bad[] = { 0x01, 0x81, 0x00 };
+	size_t k;
+
+	for (k = 0; k < sizeof want / sizeof want[0]; k++)
+		ck_assert_msg(fp__linetable_line(t, sizeof t, 10, k) == want[k],
+		    "unit %zu: %d, want %d", k,
+		    fp__linetable_line(t, sizeof t, 10, k), want[k]);
+	/* cut inside the last entry's varint: its unit has no line */
+	ck_assert_int_eq(fp__linetable_line(t, sizeof t - 1, 10, 7), 12);
+	ck_assert_int_eq(fp__linetable_line(t, sizeof t - 1, 10, 8), -1);
+	ck_assert_int_eq(fp__linetable_line(t, 0, 10, 0), -1);
+	ck_assert_int_eq(fp__linetable_line(bad, sizeof bad, 10, 0), -1);
+}
+END_TEST
+
 /* On 3.13+, what lines need comes out of this process's own
  * _Py_DebugOffsets as the headers have it (attach reads 3.13 that way);
  * before 3.13 there is no record. */
@@ -981,6 +1013,10 @@ suite_stackread(void)
 	tcase_add_test(tc, test_fp__stackreader_read_lines);
 	tcase_add_test(tc, test_fp__stackreader_read_cycles);
 	tcase_add_test(tc, test_fp__stackreader_read_garbage);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__linetable_line");
+	tcase_add_test(tc, test_fp__linetable_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__stackreader_code");
