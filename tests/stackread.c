@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "core/errors.h"
+#include "fullprof.h"
 #include "fixture-python.h"
 #include "sample/linetable.h"
 #include "sample/memread.h"
@@ -95,6 +97,66 @@ START_TEST(test_fp__mem_read_gone)
 	fp__mem_init(&m, pid);
 	ck_assert_int_eq(fp__mem_read(&m, (uint64_t)(uintptr_t)dst, dst, 8),
 	    -ESRCH);
+}
+END_TEST
+
+/* Every errno value the frame reader returns maps into an FP_ERR_* code
+ * of its own range, with a sentence, and back to the same errno (or the
+ * first of those mapped together); a process that is gone is
+ * FP_ERR_NOPROCESS. */
+START_TEST(test_fp__err_from_errno)
+{
+	static const struct { int rc, code, back; } map[] = {
+		{ 0, FP_OK, 0 },
+		{ -ESRCH, FP_ERR_NOPROCESS, ESRCH },
+		{ -EPERM, FP_ERR_PERMISSION, EPERM },
+		{ -EACCES, FP_ERR_PERMISSION, EPERM },
+		{ -EFAULT, FP_ERR_FAULT, EFAULT },
+		{ -ENOEXEC, FP_ERR_NOTPYTHON, ENOEXEC },
+		{ -ENOTSUP, FP_ERR_UNSUPPORTED, ENOTSUP },
+		{ -EPROTO, FP_ERR_UNSUPPORTED, ENOTSUP },
+		{ -ENOENT, FP_ERR_NOTFOUND, ENOENT },
+		{ -ENOMEM, FP_ERR_NOMEM, ENOMEM },
+		{ -EINVAL, FP_ERR_INVAL, EINVAL },
+		{ -EIO, FP_ERR_IO, EIO },
+		{ -ESTALE, FP_ERR_IO, EIO },
+	};
+	static const int general[] = {
+#define FP_TEST_CODE(name, value, text) value,
+		FP_ERRNO_MAP(FP_TEST_CODE)
+	}, reading[] = {
+		FP_ERRNO_MAP_READER(FP_TEST_CODE)
+#undef FP_TEST_CODE
+	};
+	char dst[8];
+	fp__mem_t m;
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		int code = fp__err_from_errno(map[i].rc);
+
+		ck_assert_int_eq(code, map[i].code);
+		ck_assert_int_eq(fp__errno_of(code), map[i].back);
+		ck_assert_str_ne(fp_strerror(code), "unknown error");
+	}
+	/* the reader's own codes overlap none of FP_ERRNO_MAP's */
+	for (i = 0; i < sizeof reading / sizeof reading[0]; i++) {
+		size_t j;
+
+		for (j = 0; j < sizeof general / sizeof general[0]; j++)
+			ck_assert_int_ne(reading[i], general[j]);
+	}
+	ck_assert_str_eq(fp_strerror(FP_ERR_NOPROCESS), "no such process");
+	ck_assert_str_eq(fp_strerror(FP_ERR_NOTPYTHON), "not a Python process");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	fp__mem_init(&m, pid);
+	ck_assert_int_eq(fp__err_from_errno(fp__mem_read(&m,
+	    (uint64_t)(uintptr_t)dst, dst, 8)), FP_ERR_NOPROCESS);
 }
 END_TEST
 
@@ -1002,6 +1064,10 @@ suite_stackread(void)
 	tcase_add_test(tc, test_fp__mem_read_unmapped);
 	tcase_add_test(tc, test_fp__mem_read_gone);
 	tcase_add_test(tc, test_fp__mem_readv);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__err_from_errno");
+	tcase_add_test(tc, test_fp__err_from_errno);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__stackreader_read");
