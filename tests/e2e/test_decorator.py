@@ -315,18 +315,26 @@ print("RESULT " + json.dumps({"versions": len(versions), "calls": calls,
 """
 
 
+def period_run(mode, d, kind):
+    """Runs PERIOD_SCRIPT in mode with the decorator's default saving
+    (kind "default") or save_every_seconds=0.2 ("period"), checks that the
+    file at exit has every call, and returns what the script saw."""
+    path = write(os.path.join(d, "per.py"), PERIOD_SCRIPT)
+    out, _ = run_file(mode, path, [d, kind], cwd=d)
+    seen = result(out)
+    eq(counts(report(d, ["--prefix=per_", d]), ["f"]),
+       {"f": [seen["calls"]] * 2}, "the file at exit")
+    return seen
+
+
 @in_modes("python", "launcher")
 def written_at_exit_not_on_every_call(mode):
     # The default writes at most every 5 seconds: none during half a
     # second of calls, all of them at exit.
     with TempDir() as d:
-        path = write(os.path.join(d, "per.py"), PERIOD_SCRIPT)
-        out, _ = run_file(mode, path, [d, "default"], cwd=d)
-        seen = result(out)
+        seen = period_run(mode, d, "default")
         check(seen["calls"] > 5, "calls made: %r" % seen)
         eq(seen["versions"], 0, "files written during the run")
-        eq(counts(report(d, ["--prefix=per_", d]), ["f"]),
-           {"f": [seen["calls"]] * 2}, "the file at exit")
 
 
 @in_modes("python", "launcher")
@@ -334,15 +342,11 @@ def written_periodically(mode):
     # save_every_seconds=0.2: the file appears, and changes, while the
     # calls go on; at exit it has them all.
     with TempDir() as d:
-        path = write(os.path.join(d, "per.py"), PERIOD_SCRIPT)
-        out, _ = run_file(mode, path, [d, "period"], cwd=d)
-        seen = result(out)
+        seen = period_run(mode, d, "period")
         eq(seen["versions"], 3, "versions of the file seen during the run "
            "(%r)" % seen)
         timing_check(seen["seconds"] >= 0.4, "three versions came in %.2f "
                      "s, not every 0.2 s" % seen["seconds"])
-        eq(counts(report(d, ["--prefix=per_", d]), ["f"]),
-           {"f": [seen["calls"]] * 2}, "the file at exit")
 
 
 TERM_SCRIPT = """\
