@@ -349,6 +349,34 @@ def written_periodically(mode):
                      "s, not every 0.2 s" % seen["seconds"])
 
 
+@test
+def save_every_seconds_is_checked():
+    # A number from 0 to a year; save_every_n_calls given alone turns the
+    # periodic saves off, as its repr says.
+    code = """\
+import fullprof
+for v in (True, "1", -1, float("nan"), 1e12, 0, 2):
+    try:
+        fullprof.profile(dir="/x", save_every_seconds=v)
+    except Exception as e:
+        print(type(e).__name__)
+    else:
+        print("accepted")
+print(repr(fullprof.profile(dir="/x", save_every_n_calls=3)))
+print(repr(fullprof.profile(dir="/x", save_every_n_calls=3,
+                            save_every_seconds=0.5)))
+"""
+    rc, out, err = run_python(["-c", code], env=python_env())
+    eq(rc, 0, "exit status (stderr %r)" % err)
+    eq(out.splitlines(), [
+        "TypeError", "TypeError", "ValueError", "ValueError", "ValueError",
+        "accepted", "accepted",
+        "fullprof.profile(dir='/x', prefix='fullprof_', save_every_n_calls=3,"
+        " save_every_seconds=0.0)",
+        "fullprof.profile(dir='/x', prefix='fullprof_', save_every_n_calls=3,"
+        " save_every_seconds=0.5)"], "what was accepted")
+
+
 TERM_SCRIPT = """\
 import os, sys, time
 import fullprof
