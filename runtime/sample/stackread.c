@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sample/stackread.h"
+/* the reader's own parts, after its public header */
 #include "sample/linetable.h"
 #include "sample/stackread-impl.h"
 
