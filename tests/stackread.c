@@ -22,7 +22,10 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "core/errors.h"
+#include "fullprof.h"
 #include "fixture-python.h"
+#include "sample/linetable.h"
 #include "sample/memread.h"
 #include "sample/pylayout-debug.h"
 #include "sample/pylayout.h"
@@ -94,6 +97,66 @@ START_TEST(test_fp__mem_read_gone)
 	fp__mem_init(&m, pid);
 	ck_assert_int_eq(fp__mem_read(&m, (uint64_t)(uintptr_t)dst, dst, 8),
 	    -ESRCH);
+}
+END_TEST
+
+/* Every errno value the frame reader returns maps into an FP_ERR_* code
+ * of its own range, with a sentence, and back to the same errno (or the
+ * first of those mapped together); a process that is gone is
+ * FP_ERR_NOPROCESS. */
+START_TEST(test_fp__err_from_errno)
+{
+	static const struct { int rc, code, back; } map[] = {
+		{ 0, FP_OK, 0 },
+		{ -ESRCH, FP_ERR_NOPROCESS, ESRCH },
+		{ -EPERM, FP_ERR_PERMISSION, EPERM },
+		{ -EACCES, FP_ERR_PERMISSION, EPERM },
+		{ -EFAULT, FP_ERR_FAULT, EFAULT },
+		{ -ENOEXEC, FP_ERR_NOTPYTHON, ENOEXEC },
+		{ -ENOTSUP, FP_ERR_UNSUPPORTED, ENOTSUP },
+		{ -EPROTO, FP_ERR_UNSUPPORTED, ENOTSUP },
+		{ -ENOENT, FP_ERR_NOTFOUND, ENOENT },
+		{ -ENOMEM, FP_ERR_NOMEM, ENOMEM },
+		{ -EINVAL, FP_ERR_INVAL, EINVAL },
+		{ -EIO, FP_ERR_IO, EIO },
+		{ -ESTALE, FP_ERR_IO, EIO },
+	};
+	static const int general[] = {
+#define FP_TEST_CODE(name, value, text) value,
+		FP_ERRNO_MAP(FP_TEST_CODE)
+	}, reading[] = {
+		FP_ERRNO_MAP_READER(FP_TEST_CODE)
+#undef FP_TEST_CODE
+	};
+	char dst[8];
+	fp__mem_t m;
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
+		int code = fp__err_from_errno(map[i].rc);
+
+		ck_assert_int_eq(code, map[i].code);
+		ck_assert_int_eq(fp__errno_of(code), map[i].back);
+		ck_assert_str_ne(fp_strerror(code), "unknown error");
+	}
+	/* the reader's own codes overlap none of FP_ERRNO_MAP's */
+	for (i = 0; i < sizeof reading / sizeof reading[0]; i++) {
+		size_t j;
+
+		for (j = 0; j < sizeof general / sizeof general[0]; j++)
+			ck_assert_int_ne(reading[i], general[j]);
+	}
+	ck_assert_str_eq(fp_strerror(FP_ERR_NOPROCESS), "no such process");
+	ck_assert_str_eq(fp_strerror(FP_ERR_NOTPYTHON), "not a Python process");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	fp__mem_init(&m, pid);
+	ck_assert_int_eq(fp__err_from_errno(fp__mem_read(&m,
+	    (uint64_t)(uintptr_t)dst, dst, 8)), FP_ERR_NOPROCESS);
 }
 END_TEST
 
@@ -771,6 +834,37 @@ START_TEST(test_fp__stackreader_line)
 }
 END_TEST
 
+/* A hand-made location table with an entry of each form gives each code
+ * unit its line: short form keeps the line, one-line form adds kind - 10,
+ * no-column and long forms add a signed varint (one of two 6-bit chunks),
+ * kind 15 has none; a unit past the end, a table cut inside an entry or
+ * one that does not start an entry gives -1. */
+START_TEST(test_fp__linetable_line)
+{
+	static const unsigned char t[] = {
+		0x81, 0x00,		/* short form, 2 units: 10 */
+		0xd8, 0x00, 0x00,	/* one-line form +1, 1 unit: 11 */
+		0xea, 0x06,		/* no columns +3, 3 units: 14 */
+		0xf8,			/* no location, 1 unit */
+		0xf0, 0x05, 0x00, 0x01, 0x02, /* long form -2, 1 unit: 12 */
+		0xe8, 0x50, 0x01,	/* no columns +40, 1 unit: 52 */
+	};
+	static const int want[] = { 10, 10, 11, 14, 14, 14, -1, 12, 52, -1 };
+	static const unsigned char bad[] = { 0x01, 0x81, 0x00 };
+	size_t k;
+
+	for (k = 0; k < sizeof want / sizeof want[0]; k++)
+		ck_assert_msg(fp__linetable_line(t, sizeof t, 10, k) == want[k],
+		    "unit %zu: %d, want %d", k,
+		    fp__linetable_line(t, sizeof t, 10, k), want[k]);
+	/* cut inside the last entry's varint: its unit has no line */
+	ck_assert_int_eq(fp__linetable_line(t, sizeof t - 1, 10, 7), 12);
+	ck_assert_int_eq(fp__linetable_line(t, sizeof t - 1, 10, 8), -1);
+	ck_assert_int_eq(fp__linetable_line(t, 0, 10, 0), -1);
+	ck_assert_int_eq(fp__linetable_line(bad, sizeof bad, 10, 0), -1);
+}
+END_TEST
+
 /* On 3.13+, what lines need comes out of this process's own
  * _Py_DebugOffsets as the headers have it (attach reads 3.13 that way);
  * before 3.13 there is no record. */
@@ -972,6 +1066,10 @@ suite_stackread(void)
 	tcase_add_test(tc, test_fp__mem_readv);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("fp__err_from_errno");
+	tcase_add_test(tc, test_fp__err_from_errno);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("fp__stackreader_read");
 	tcase_add_checked_fixture(tc, python_up, python_down);
 	tcase_set_timeout(tc, 60);
@@ -981,6 +1079,10 @@ suite_stackread(void)
 	tcase_add_test(tc, test_fp__stackreader_read_lines);
 	tcase_add_test(tc, test_fp__stackreader_read_cycles);
 	tcase_add_test(tc, test_fp__stackreader_read_garbage);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__linetable_line");
+	tcase_add_test(tc, test_fp__linetable_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__stackreader_code");

@@ -1,13 +1,15 @@
 /*
  * pydecorator.c: fullprof.profile(dir=None, prefix="fullprof_",
- * save_every_n_calls=1), the decorator that profiles every call of chosen
- * functions, in whatever process they run, one file per process.
+ * save_every_n_calls=None, save_every_seconds=None), the decorator that
+ * profiles every call of chosen functions, in whatever process they run,
+ * one file per process: the decorator object, the wrapper of a decorated
+ * function and the calls through it.
  *
  * Every call of a decorated function, and everything it calls in its
  * thread, is recorded; each process writes what it recorded to
- * DIR/PREFIX<pid>.fprof, again after every N calls of a decorated
- * function and when the process ends (atexit, or os._exit, which ends
- * every child that multiprocessing forks), never half-written.
+ * DIR/PREFIX<pid>.fprof (pydecorator-files.c) when it ends and, while
+ * calls go on, at most every 5 seconds by default (a call costs one clock
+ * read for that), or every N calls when asked.
  * "fullprof report --prefix=PREFIX DIR" adds the files up. A process that
  * never ran a decorated function writes nothing.
  *
@@ -44,6 +46,7 @@
 #include "core/outfile.h"
 #include "core/pdata.h"
 #include "core/profile.h"
+#include "python/pydecorator-files.h"
 #include "python/pydecorator.h"
 #include "python/pyexit.h"
 #include "python/pyframe.h"
@@ -53,20 +56,12 @@
 #define HELPERS_FILE "<fullprof>"
 #define DEFAULT_PREFIX "fullprof_"
 
+/* Without save_every_n_calls or save_every_seconds, a file is written
+ * again at most every DEFAULT_PERIOD seconds while calls go on. */
+#define DEFAULT_PERIOD 5
+
 enum kind { KIND_PLAIN, KIND_COROUTINE, KIND_GENERATOR, KIND_ASYNCGEN,
     NKINDS };
-
-/* One output file: the functions decorated with the same dir and prefix. */
-typedef struct sink {
-	char *dir;		/* absolute, file-system encoding */
-	char *prefix;
-	const fp__func_t **funcs;	/* their records (never freed) */
-	size_t nfuncs, capacity;
-	int dirty;		/* calls since the last save */
-	int due;		/* a save is due (every N calls) */
-	int warned;		/* a failed save was reported */
-	struct sink *next;
-} sink_t;
 
 /* A decorated function. */
 typedef struct {
@@ -76,23 +71,22 @@ typedef struct {
 	PyObject *weakrefs;
 	PyObject *enter, *leave;	/* bound to this object, for the helpers */
 	vectorcallfunc vectorcall;
-	sink_t *sink;
+	fp__dsink_t *sink;
 	enum kind kind;
-	long every;		/* save_every_n_calls (0: at exit only) */
+	long every;		/* save_every_n_calls (0: not by count) */
 	long since_save;
+	fp_time_t period;	/* save_every_seconds in ns (0: not by time) */
 } profiled_t;
 
 /* What fullprof.profile(...) returns: applied to a function, it gives a
  * profiled_t. */
 typedef struct {
 	PyObject_HEAD
-	sink_t *sink;
+	fp__dsink_t *sink;
 	long every;
+	fp_time_t period;
 } decorator_t;
 
-static sink_t *sinks;
-static fp_profile_t *own;	/* the decorator's profile */
-static fp_profile_t *borrowed;	/* another that recorded decorated calls */
 static long open_calls;		/* decorated calls under way, all threads */
 /* Plain decorated calls running in this thread: a save due at the end of
  * a call made inside one waits for the outermost, so that the time spent
@@ -101,7 +95,6 @@ static long open_calls;		/* decorated calls under way, all threads */
  * known here.) */
 static __thread long plain_depth;
 static int own_running;
-static int hooks_ready;
 static PyObject *helpers[NKINDS];	/* by kind; [KIND_PLAIN] unused */
 static PyObject *mark_coroutine;
 
@@ -155,273 +148,6 @@ static const char helpers_source[] =
 "        import asyncio.coroutines\n"
 "        f._is_coroutine = asyncio.coroutines._is_coroutine\n";
 
-/* ------------------------------------------------------------ saving */
-
-/* Returns non-zero when the pdata function f is one of the sink's. */
-static int
-sink_has(const sink_t *s, const fp__pfunc_t *f)
-{
-	size_t i;
-
-	for (i = 0; i < s->nfuncs; i++) {
-		if (s->funcs[i]->line == f->line &&
-		    strcmp(s->funcs[i]->name, f->name) == 0 &&
-		    strcmp(s->funcs[i]->file, f->file) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Returns non-zero when func appears on the path from node n of d up to
- * its thread root. */
-static int
-on_path(const fp__pdata_t *d, uint32_t n, uint32_t func)
-{
-	for (; n != FP__NONE; n = d->nodes[n].parent) {
-		if (d->nodes[n].func == func)
-			return 1;
-	}
-	return 0;
-}
-
-/* Returns new profile data holding the subtrees of d rooted at the
- * outermost nodes of the sink's functions, each thread's under a thread of
- * its own; its duration is the time in those outermost calls. NULL on
- * ENOMEM. */
-static fp__pdata_t *
-cut(const fp__pdata_t *d, const sink_t *s)
-{
-	fp__pdata_t *out = fp__pdata_new(&d->meta);
-	uint32_t *fmap = NULL, *nmap = NULL, *tmap = NULL;
-	uint8_t *chosen = NULL;
-	size_t i;
-
-	if (out == NULL)
-		return NULL;
-	out->meta.duration = 0;
-	fmap = malloc((d->nfuncs + 1) * sizeof *fmap);
-	chosen = malloc(d->nfuncs + 1);
-	nmap = malloc((d->nnodes + 1) * sizeof *nmap);
-	tmap = malloc((d->nthreads + 1) * sizeof *tmap);
-	if (fmap == NULL || chosen == NULL || nmap == NULL || tmap == NULL)
-		goto fail;
-	for (i = 0; i < d->nfuncs; i++) {
-		fmap[i] = FP__NONE;
-		chosen[i] = (uint8_t)sink_has(s, &d->funcs[i]);
-	}
-	memset(tmap, 0xff, (d->nthreads + 1) * sizeof *tmap);
-	for (i = 0; i < d->nnodes; i++) {
-		const fp__pnode_t *n = &d->nodes[i];
-		uint32_t parent;
-		fp__stats_t st;
-		int outermost = 0;
-
-		nmap[i] = FP__NONE;
-		if (n->parent == FP__NONE || n->func == FP__NONE)
-			continue;
-		parent = nmap[n->parent];
-		if (parent == FP__NONE) {
-			const fp__pthread_t *t = &d->threads[n->thread];
-
-			if (!chosen[n->func])
-				continue;
-			if (tmap[n->thread] == FP__NONE &&
-			    (tmap[n->thread] = fp__pdata_add_thread(out, t->ident,
-			    t->native_id, t->name, t->pid)) == FP__NONE)
-				goto fail;
-			parent = out->threads[tmap[n->thread]].root;
-			outermost = 1;
-		}
-		if (fmap[n->func] == FP__NONE) {
-			const fp__pfunc_t *f = &d->funcs[n->func];
-
-			fmap[n->func] = fp__pdata_add_func(out, f->file, f->line,
-			    f->name, f->module);
-			if (fmap[n->func] == FP__NONE)
-				goto fail;
-		}
-		st = n->stats;
-		/* Recursive only through a caller left out: its activations
-		 * are outermost here, and their total is their inclusive sum
-		 * (the suspended part of it is not known). */
-		if (n->recursive && !on_path(out, parent, fmap[n->func]))
-			st.total = st.sum;
-		if (outermost)
-			out->meta.duration += st.total;
-		nmap[i] = fp__pdata_add_node(out, parent, fmap[n->func], &st);
-		if (nmap[i] == FP__NONE)
-			goto fail;
-	}
-	free(fmap);
-	free(chosen);
-	free(nmap);
-	free(tmap);
-	return out;
-fail:
-	free(fmap);
-	free(chosen);
-	free(nmap);
-	free(tmap);
-	fp__pdata_free(out);
-	return NULL;
-}
-
-/* Returns the sink's share of profile p (p may be NULL: nothing) merged
- * into *out (created when NULL); returns 0 or -1 on ENOMEM. */
-static int
-add_share(fp__pdata_t **out, fp_profile_t *p, const sink_t *s)
-{
-	fp__pdata_t *d, *c;
-	int rc = 0;
-
-	if (p == NULL)
-		return 0;
-	if ((d = fp__profile_data(p)) == NULL)
-		return -1;
-	c = cut(d, s);
-	fp__pdata_free(d);
-	if (c == NULL)
-		return -1;
-	if (*out == NULL) {
-		*out = c;
-		return 0;
-	}
-	if (fp__pdata_merge(*out, c) != FP_OK)
-		rc = -1;
-	fp__pdata_free(c);
-	return rc;
-}
-
-/* Writes a line to stderr about a sink that could not be saved, once per
- * process. */
-static void
-warn_save(sink_t *s, const char *path, int rc, int sys_errno)
-{
-	char line[4400];
-
-	if (s->warned)
-		return;
-	s->warned = 1;
-	snprintf(line, sizeof line, "fullprof: cannot write %s: %s\n", path,
-	    rc == FP_ERR_IO ? strerror(sys_errno) : fp_strerror(rc));
-	fp__write_all(STDERR_FILENO, line, strlen(line));
-}
-
-/* Writes the sink's file now: its share of the decorator's profile and of
- * the profile it borrowed from (the first with figures gives the file its
- * metadata). Failures are reported on stderr, once; nothing is raised. */
-static void
-save(sink_t *s)
-{
-	fp__render_opts_t o;
-	fp_profile_t *first = own, *second = borrowed;
-	fp__pdata_t *out = NULL;
-	char *path = NULL;
-	int rc = FP_OK, sys_errno = 0;
-
-	memset(&o, 0, sizeof o);
-	s->dirty = 0;
-	s->due = 0;
-	if (borrowed != NULL && borrowed != own &&
-	    (own == NULL || !fp__profile_has_data(own))) {
-		first = borrowed;
-		second = own;
-	}
-	if (second == first)
-		second = NULL;
-	if (add_share(&out, first, s) != 0 || add_share(&out, second, s) != 0)
-		rc = FP_ERR_NOMEM;
-	if (rc == FP_OK && out == NULL)
-		rc = FP_ERR_NOMEM;	/* neither profile exists: not reached */
-	if (asprintf(&path, "%s/%s%ld.fprof", s->dir, s->prefix,
-	    (long)getpid()) < 0) {
-		path = NULL;
-		rc = FP_ERR_NOMEM;
-	}
-	/* The GIL stays held: two threads saving at once could otherwise
-	 * rename an older copy over a newer one. */
-	if (rc == FP_OK)
-		rc = fp__pdata_write(out, "fprof", path, &o, &sys_errno);
-	if (rc != FP_OK)
-		warn_save(s, path ? path : s->prefix, rc, sys_errno);
-	fp__pdata_free(out);
-	free(path);
-}
-
-/* Saves every sink with calls not yet saved. */
-static void
-save_all(void)
-{
-	fp__saved_exc_t saved;
-	sink_t *s;
-
-	fp__exc_save(&saved);
-	for (s = sinks; s != NULL; s = s->next) {
-		if (s->dirty)
-			save(s);
-	}
-	fp__exc_restore(&saved);
-}
-
-/* The atexit callback. */
-static PyObject *
-at_exit(PyObject *self, PyObject *unused)
-{
-	(void)self;
-	(void)unused;
-	save_all();
-	Py_RETURN_NONE;
-}
-
-static PyMethodDef at_exit_def = {
-	"_fullprof_profile_at_exit", at_exit, METH_NOARGS, NULL
-};
-
-/* In a forked child: what the parent recorded is the parent's to write.
- * The profile borrowed from is cleared too (the launcher clears its own
- * in a forked child anyway), so that the child's files hold only the
- * child's calls. */
-static void
-after_fork(void)
-{
-	sink_t *s;
-
-	if (own != NULL)
-		fp_profile_clear(own);
-	if (borrowed != NULL && borrowed != own)
-		fp_profile_clear(borrowed);
-	for (s = sinks; s != NULL; s = s->next) {
-		s->dirty = 0;
-		s->due = 0;
-		s->warned = 0;
-	}
-}
-
-/* Arranges the saves at exit, once per process family; returns 0 or -1
- * with an exception set. */
-static int
-ready_hooks(void)
-{
-	PyObject *atexit_mod, *fn, *r;
-
-	if (hooks_ready)
-		return 0;
-	fn = PyCFunction_New(&at_exit_def, NULL);
-	atexit_mod = fn ? PyImport_ImportModule("atexit") : NULL;
-	r = atexit_mod ? PyObject_CallMethod(atexit_mod, "register", "O", fn) :
-	    NULL;
-	Py_XDECREF(atexit_mod);
-	Py_XDECREF(fn);
-	if (r == NULL)
-		return -1;
-	Py_DECREF(r);
-	if (fp__pyexit_on_fork_child(after_fork) != 0 ||
-	    fp__pyexit_on_os_exit(save_all, FP__PYEXIT_ORDER_DECORATOR) != 0)
-		return -1;
-	hooks_ready = 1;
-	return 0;
-}
-
 /* ------------------------------------------------------------ calls */
 
 /* A decorated call begins: the first one under way starts the
@@ -436,28 +162,30 @@ call_begins(profiled_t *self)
 		return;
 	a = fp__tracer_active();
 	if (a == NULL)
-		own_running = fp_profile_start(own) == FP_OK;
-	else if (a != &own->acct)
+		own_running = fp_profile_start(fp__deco_own) == FP_OK;
+	else if (a != &fp__deco_own->acct)
 		/* Every recording accounting belongs to a profile. */
-		borrowed = (fp_profile_t *)(void *)((char *)a -
+		fp__deco_borrowed = (fp_profile_t *)(void *)((char *)a -
 		    offsetof(fp_profile_t, acct));
 	else
 		own_running = 1;
 }
 
 /* A decorated call ends: the last one under way stops the decorator's
- * profile; every N calls the file is due to be written, which it is when
- * no plain decorated call runs around this one in its thread. A pending
- * exception (the call's own) is kept. */
+ * profile; every N calls, or once the period has passed since the file
+ * was last written, the file is due to be written, which it is when no
+ * plain decorated call runs around this one in its thread (the clock is
+ * read only then: one vDSO call). A pending exception (the call's own) is
+ * kept. */
 static void
 call_ends(profiled_t *self)
 {
 	fp__saved_exc_t saved;
-	sink_t *s;
+	fp__dsink_t *s;
 
 	fp__exc_save(&saved);
 	if (open_calls > 0 && --open_calls == 0 && own_running) {
-		fp_profile_stop(own);
+		fp_profile_stop(fp__deco_own);
 		own_running = 0;
 	}
 	self->sink->dirty = 1;
@@ -465,9 +193,12 @@ call_ends(profiled_t *self)
 		self->since_save = 0;
 		self->sink->due = 1;
 	}
-	for (s = sinks; plain_depth == 0 && s != NULL; s = s->next) {
+	if (self->period > 0 && plain_depth == 0 &&
+	    fp__monotonic_ns() - self->sink->last_save >= self->period)
+		self->sink->due = 1;
+	for (s = fp__dsinks; plain_depth == 0 && s != NULL; s = s->next) {
 		if (s->due)
-			save(s);
+			fp__dsink_save(s);
 	}
 	fp__exc_restore(&saved);
 }
@@ -686,55 +417,6 @@ out:
 	return rc;
 }
 
-/* Returns the sink for (dir, prefix), creating it; NULL with MemoryError. */
-static sink_t *
-sink_for(const char *dir, const char *prefix)
-{
-	sink_t *s;
-
-	for (s = sinks; s != NULL; s = s->next) {
-		if (strcmp(s->dir, dir) == 0 && strcmp(s->prefix, prefix) == 0)
-			return s;
-	}
-	s = calloc(1, sizeof *s);
-	if (s == NULL || (s->dir = strdup(dir)) == NULL ||
-	    (s->prefix = strdup(prefix)) == NULL) {
-		if (s != NULL)
-			free(s->dir);
-		free(s);
-		PyErr_NoMemory();
-		return NULL;
-	}
-	s->next = sinks;
-	sinks = s;
-	return s;
-}
-
-/* Adds a function's record to a sink; returns 0 or -1 with MemoryError. */
-static int
-sink_add(sink_t *s, const fp__func_t *f)
-{
-	size_t i;
-
-	for (i = 0; i < s->nfuncs; i++) {
-		if (s->funcs[i] == f)
-			return 0;
-	}
-	if (s->nfuncs == s->capacity) {
-		size_t ncap = s->capacity ? s->capacity * 2 : 8;
-		const fp__func_t **nf = realloc(s->funcs, ncap * sizeof *nf);
-
-		if (nf == NULL) {
-			PyErr_NoMemory();
-			return -1;
-		}
-		s->funcs = nf;
-		s->capacity = ncap;
-	}
-	s->funcs[s->nfuncs++] = f;
-	return 0;
-}
-
 /* Selects a function in the decorator's profile (created on first use):
  * it and what it calls are what that profile records. Returns 0 or -1
  * with an exception set. */
@@ -744,7 +426,8 @@ select_function(const fp__func_t *f)
 	char *spec;
 	int rc;
 
-	if (own == NULL && (own = fp_profile_new(NULL)) == NULL) {
+	if (fp__deco_own == NULL &&
+	    (fp__deco_own = fp_profile_new(NULL)) == NULL) {
 		PyErr_NoMemory();
 		return -1;
 	}
@@ -753,7 +436,7 @@ select_function(const fp__func_t *f)
 		PyErr_NoMemory();
 		return -1;
 	}
-	rc = fp_profile_add_function(own, spec);
+	rc = fp_profile_add_function(fp__deco_own, spec);
 	free(spec);
 	if (rc != FP_OK) {
 		PyErr_NoMemory();
@@ -777,10 +460,11 @@ kind_of(PyCodeObject *code)
 	return KIND_PLAIN;
 }
 
-/* Returns func decorated for sink, saving every `every` calls; NULL with
- * an exception set. */
+/* Returns func decorated for sink, saving every `every` calls (0: not by
+ * count) and every period ns (0: not by time); NULL with an exception
+ * set. */
 static PyObject *
-decorate(PyObject *func, sink_t *sink, long every)
+decorate(PyObject *func, fp__dsink_t *sink, long every, fp_time_t period)
 {
 	PyObject *target = func, *functools = NULL, *r = NULL;
 	PyCodeObject *code;
@@ -800,8 +484,8 @@ decorate(PyObject *func, sink_t *sink, long every)
 	rec = fp__pyfunc_from_code_slow(code, PyFunction_GET_GLOBALS(target));
 	if (rec == NULL)
 		return PyErr_NoMemory();
-	if (select_function(rec) != 0 || sink_add(sink, rec) != 0 ||
-	    ready_hooks() != 0 ||
+	if (select_function(rec) != 0 || fp__dsink_add(sink, rec) != 0 ||
+	    fp__dsink_ready_hooks() != 0 ||
 	    (kind_of(code) != KIND_PLAIN && load_helpers() != 0))
 		return NULL;
 	self = PyObject_GC_New(profiled_t, &profiled_type);
@@ -817,6 +501,7 @@ decorate(PyObject *func, sink_t *sink, long every)
 	self->kind = kind_of(code);
 	self->every = every;
 	self->since_save = 0;
+	self->period = period;
 	PyObject_GC_Track((PyObject *)self);
 	if ((self->enter = PyCFunction_New(&enter_def, (PyObject *)self)) == NULL ||
 	    (self->leave = PyCFunction_New(&leave_def, (PyObject *)self)) == NULL)
@@ -859,7 +544,7 @@ decorator_call(PyObject *o, PyObject *args, PyObject *kwargs)
 	}
 	if (!PyArg_ParseTuple(args, "O:profile", &func))
 		return NULL;
-	return decorate(func, self->sink, self->every);
+	return decorate(func, self->sink, self->every, self->period);
 }
 
 /* repr(): the call that made it. */
@@ -869,13 +554,16 @@ decorator_repr(PyObject *o)
 	decorator_t *self = (decorator_t *)o;
 	PyObject *dir = PyUnicode_DecodeFSDefault(self->sink->dir);
 	PyObject *prefix = PyUnicode_DecodeFSDefault(self->sink->prefix);
+	PyObject *secs = PyFloat_FromDouble((double)self->period / 1e9);
 	PyObject *r = NULL;
 
-	if (dir != NULL && prefix != NULL)
+	if (dir != NULL && prefix != NULL && secs != NULL)
 		r = PyUnicode_FromFormat("fullprof.profile(dir=%R, prefix=%R, "
-		    "save_every_n_calls=%ld)", dir, prefix, self->every);
+		    "save_every_n_calls=%ld, save_every_seconds=%R)", dir,
+		    prefix, self->every, secs);
 	Py_XDECREF(dir);
 	Py_XDECREF(prefix);
+	Py_XDECREF(secs);
 	return r;
 }
 
@@ -918,15 +606,20 @@ directory_of(PyObject *dir)
 }
 
 PyDoc_STRVAR(profile_doc,
-"profile(dir=None, prefix='fullprof_', save_every_n_calls=1)\n--\n\n"
+"profile(dir=None, prefix='fullprof_', save_every_n_calls=None,\n"
+"        save_every_seconds=None)\n--\n\n"
 "Decorator: profile every call of the function, and what it calls, in\n"
 "any process that runs it. Each process writes what it recorded to\n"
 "DIR/PREFIX<pid>.fprof (dir: the system's temporary directory by\n"
-"default), again after every save_every_n_calls calls of a function\n"
-"decorated with it (0: only at exit) and when the process ends (atexit,\n"
-"or os._exit, which ends every multiprocessing child), never\n"
-"half-written. Add the\n"
-"files up with `fullprof report --prefix=PREFIX DIR`.\n\n"
+"default, created when missing) when it ends (atexit; os._exit, which\n"
+"ends every multiprocessing child; SIGTERM, which Pool.terminate()\n"
+"sends, unless the program handles it), never half-written, and\n"
+"while calls go on: by default at most every 5 seconds, checked as a\n"
+"decorated call ends; save_every_seconds=S every S seconds instead (0:\n"
+"not by time); save_every_n_calls=N after every N calls of a function\n"
+"decorated with it (0: not by count; given alone, it turns the\n"
+"periodic saves off). Add the files up with\n"
+"`fullprof report --prefix=PREFIX DIR`.\n\n"
 "Works on functions and methods; on coroutine, generator and async\n"
 "generator functions a call lasts its whole activation, across awaits\n"
 "and yields. @fullprof.profile without parentheses takes the defaults.\n"
@@ -935,30 +628,62 @@ PyDoc_STRVAR(profile_doc,
 "launcher, or while fullprof.start() records, the files are cut from\n"
 "that profile.");
 
+/* Reads save_every_seconds (an int or float, at least 0, at most a year)
+ * into *period in ns; returns 0, or -1 with an exception set. */
+static int
+period_of(PyObject *o, fp_time_t *period)
+{
+	double v;
+
+	if (PyBool_Check(o) || (!PyLong_Check(o) && !PyFloat_Check(o))) {
+		PyErr_Format(PyExc_TypeError, "fullprof.profile: "
+		    "save_every_seconds must be a number, not %.100s",
+		    Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	v = PyFloat_AsDouble(o);
+	if (v == -1.0 && PyErr_Occurred())
+		return -1;
+	if (!(v >= 0 && v <= 366.0 * 86400)) {
+		PyErr_SetString(PyExc_ValueError, "fullprof.profile: "
+		    "save_every_seconds must be between 0 (not by time) and "
+		    "a year");
+		return -1;
+	}
+	*period = (fp_time_t)(v * 1e9);
+	return 0;
+}
+
 /* fullprof.profile(): see profile_doc. */
 static PyObject *
 mod_profile(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-	static char *kwlist[] = { "dir", "prefix", "save_every_n_calls", NULL };
+	static char *kwlist[] = { "dir", "prefix", "save_every_n_calls",
+	    "save_every_seconds", NULL };
 	PyObject *dir = Py_None, *prefix_obj = NULL, *every_obj = NULL;
-	PyObject *dir_b = NULL, *prefix_b = NULL;
+	PyObject *secs_obj = NULL, *dir_b = NULL, *prefix_b = NULL;
 	const char *prefix = DEFAULT_PREFIX;
+	fp_time_t period = (fp_time_t)DEFAULT_PERIOD * 1000000000;
 	decorator_t *d = NULL;
-	long every = 1;
-	sink_t *sink;
+	long every = 0;
+	fp__dsink_t *sink;
 
 	(void)module;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OOO:profile", kwlist,
-	    &dir, &prefix_obj, &every_obj))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OOOO:profile", kwlist,
+	    &dir, &prefix_obj, &every_obj, &secs_obj))
 		return NULL;
+	if (every_obj == Py_None)
+		every_obj = NULL;
+	if (secs_obj == Py_None)
+		secs_obj = NULL;
 	/* @fullprof.profile, without parentheses. */
 	if (PyTuple_GET_SIZE(args) == 1 && prefix_obj == NULL &&
-	    every_obj == NULL && PyCallable_Check(dir)) {
+	    every_obj == NULL && secs_obj == NULL && PyCallable_Check(dir)) {
 		if ((dir_b = directory_of(Py_None)) == NULL)
 			return NULL;
-		sink = sink_for(PyBytes_AS_STRING(dir_b), DEFAULT_PREFIX);
+		sink = fp__dsink_for(PyBytes_AS_STRING(dir_b), DEFAULT_PREFIX);
 		Py_DECREF(dir_b);
-		return sink ? decorate(dir, sink, 1) : NULL;
+		return sink ? decorate(dir, sink, every, period) : NULL;
 	}
 	if (prefix_obj != NULL) {
 		if (!PyUnicode_Check(prefix_obj)) {
@@ -993,14 +718,19 @@ mod_profile(PyObject *module, PyObject *args, PyObject *kwargs)
 			    "only at exit)");
 			goto out;
 		}
+		/* Given alone, it means what it always has: by count only. */
+		period = 0;
 	}
+	if (secs_obj != NULL && period_of(secs_obj, &period) != 0)
+		goto out;
 	if ((dir_b = directory_of(dir)) == NULL ||
-	    (sink = sink_for(PyBytes_AS_STRING(dir_b), prefix)) == NULL)
+	    (sink = fp__dsink_for(PyBytes_AS_STRING(dir_b), prefix)) == NULL)
 		goto out;
 	if ((d = PyObject_New(decorator_t, &decorator_type)) == NULL)
 		goto out;
 	d->sink = sink;
 	d->every = every;
+	d->period = period;
 out:
 	Py_XDECREF(dir_b);
 	Py_XDECREF(prefix_b);

@@ -6,6 +6,12 @@
  * comes back as an error instead of a SIGSEGV, which is what a sampler
  * reading a running interpreter without its lock needs. Reads are all or
  * nothing. The caller owns the fp__mem_t; it holds no resources.
+ *
+ * Errors: this file and the rest of the frame reader (stackread.h,
+ * taskread.h, procfind.h, pylayout-debug.h) return 0 or -errno, as the
+ * system calls report them; a caller that passes such a value on, or
+ * mixes it with FP_ERR_* codes, maps it first with fp__err_from_errno()
+ * (core/errors.h; the convention is stated in fullprof.h).
  */
 #ifndef FP_MEMREAD_H
 #define FP_MEMREAD_H

@@ -16,7 +16,8 @@
  * of an embedding program). Py_Version (exported since 3.11)
  * is then read from the target's memory for its exact version.
  *
- * Errors are negative errno values with a sentence for people in err:
+ * Errors are negative errno values, as in the rest of the frame reader
+ * (see memread.h), with a sentence for people in err:
  * -ESRCH (no such process), -EACCES or -EPERM (not allowed to read it: the
  * sentence says what is needed), -ENOEXEC (not a Python process), -EIO
  * (its memory could not be read), -ENOMEM.

@@ -20,7 +20,6 @@
 #include "config.h"
 
 #include <Python.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 
 #include "core/bgthread.h"
 #include "core/clock.h"
+#include "core/errors.h"
 #include "sample/sampler.h"
 #include "sample/samples.h"
 #include "sample/stackread.h"
@@ -287,8 +287,10 @@ take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
 	size_t n = 0, i;
 	int rc;
 
-	rc = fp__stackreader_read(s->reader, s->threads, s->max_threads, &n);
-	if (rc == -ESRCH) {
+	/* The reader's -errno, mapped at its boundary. */
+	rc = fp__err_from_errno(fp__stackreader_read(s->reader, s->threads,
+	    s->max_threads, &n));
+	if (rc == FP_ERR_NOPROCESS) {
 		pthread_mutex_lock(&s->lock);
 		s->gone = 1;
 		pthread_mutex_unlock(&s->lock);
@@ -296,10 +298,10 @@ take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
 	}
 	s->ticks++;
 	pthread_mutex_lock(&s->lock);
-	fp__samples_tick(s->samples, requested, rc == 0);
+	fp__samples_tick(s->samples, requested, rc == FP_OK);
 	fp__samples_at(s->samples, now);
 	pthread_mutex_unlock(&s->lock);
-	if (rc != 0)
+	if (rc != FP_OK)
 		return -1;
 	if (n == s->max_threads && s->max_threads < MAX_THREADS_READ) {
 		fp__rthread_t *more = realloc(s->threads,

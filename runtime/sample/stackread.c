@@ -1,23 +1,21 @@
 /*
  * stackread.c: the Python stacks of every thread, read from the
- * interpreter's memory without its lock.
+ * interpreter's memory without its lock: the reader, the walk of each
+ * thread's frames and the cache of the code objects they run.
  *
  * One sample costs: two reads to reach the thread list, one or two per
- * thread state, then the frames: CPython pushes the frames of Python
- * calls one after the other in a per-thread data stack, callers at lower
- * addresses, so one read of the WINDOW bytes below a frame usually holds
- * its callers too (a frame elsewhere, in a generator or on the C stack,
- * costs a read of its own). Then one batched read of the headers of every
- * code object on the stack. Code objects are cached by address; a hit is checked against the
- * header just read (type, co_filename and co_qualname pointers,
- * co_firstlineno), so a freed code object whose address was reused never
- * shows the old name. Only a miss reads strings and the module's
- * __name__.
+ * thread state, then the frames (read through a window of the thread's
+ * data stack, see frameread.c). Then one batched read of the headers of
+ * every code object on the stack. Code objects are cached by address; a
+ * hit is checked against the header just read (type, co_filename and
+ * co_qualname pointers, co_firstlineno), so a freed code object whose
+ * address was reused never shows the old name. Only a miss reads strings
+ * and the module's __name__.
  *
  * Lines are extra: only with fp__stackreader_want_lines() on does the walk
  * keep each frame's instruction pointer and turn it into a line, from the
- * code object's location table (co_linetable, the 3.11 format of PEP 626
- * and CPython's Objects/locations.md), read once per cached code object.
+ * code object's location table (co_linetable), read once per cached code
+ * object and decoded by linetable.c.
  *
  * Nothing read is trusted: pointers must be non-NULL and aligned, objects
  * must carry the expected type pointer when the layout knows it, lengths
@@ -33,16 +31,13 @@
 #include "core/hash.h"
 #include "core/utf8.h"
 #include "sample/stackread.h"
+/* the reader's own parts, after its public header */
+#include "sample/linetable.h"
+#include "sample/stackread-impl.h"
 
-#define NONE		FP__PYLAYOUT_NONE
-#define SPAN_MAX	4096		/* bytes of a structure we read at most */
-#define STR_MAX		4096		/* code points of a string we decode */
 #define SPECULATE	128		/* string bytes read along with the header */
 #define STEPS_MAX	(4 * FP__STACK_MAX)	/* frames walked, shims included */
 #define ENTRIES_MAX	32		/* dict entries searched for __name__ */
-#define WINDOW		16384		/* bytes of data stack read at once */
-#define GEN_EXTRA	512		/* bytes of a generator's value stack
-					 * read along with its frame */
 #define TABLE_MAX	65536		/* bytes of a location table we read */
 #define TABLE_HEAD	256		/* bytes read along with its header */
 
@@ -81,82 +76,6 @@ struct seen {
 };
 
 #define SEEN_SLOTS	(2 * FP__STACK_MAX)
-
-struct fp__stackreader {
-	fp__mem_t mem;
-	fp__pylayout_t l;
-	uint64_t runtime;
-	size_t code_span;	/* bytes read of a code object's header */
-	size_t frame_span;	/* of a frame, up to localsplus[0] */
-	size_t tstate_span;	/* of a thread state */
-	struct rcode **slots;	/* open addressing by code address */
-	size_t cap, used;
-	struct rcode *all;
-	uint64_t name_key;	/* the "__name__" str last found as a key */
-	struct pending *pend;	/* FP__STACK_MAX frames of one thread */
-	unsigned char *hdrs;	/* FP__STACK_MAX code headers */
-	fp__mem_iov_t *iov;	/* FP__STACK_MAX requests */
-	struct seen *seen;	/* SEEN_SLOTS */
-	uint64_t stamp;		/* walks so far */
-	int want_lines;		/* fill fp__rthread_t.lines */
-	/* The window of memory last read around a frame: a thread's frames
-	 * sit next to each other in its data stack, callers below. */
-	uint64_t win_lo, win_hi;
-	unsigned char win[WINDOW];
-	unsigned char one[SPAN_MAX];	/* a frame read on its own */
-	unsigned char gbuf[2 * SPAN_MAX + GEN_EXTRA]; /* a generator read */
-	/* Scratch space of string decoding (UTF-8 takes up to 4 bytes a
-	 * code point). */
-	unsigned char chars[4 * STR_MAX];
-	char file[4 * STR_MAX + 1], name[4 * STR_MAX + 1];
-	char module[4 * STR_MAX + 1], key[4 * STR_MAX + 1];
-};
-
-/* Returns the larger of a and the end of a field of size n at offset off
- * (fields marked NONE do not count). */
-static size_t
-span(size_t a, uint64_t off, size_t n)
-{
-	if (off == NONE)
-		return a;
-	if (off > SPAN_MAX)
-		return SPAN_MAX + 1;
-	return off + n > a ? off + n : a;
-}
-
-/* Returns the pointer-sized word at offset off of a buffer read. */
-static uint64_t
-word(const unsigned char *b, uint64_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, b + off, sizeof v);
-	return v;
-}
-
-/* Returns the int at offset off of a buffer read. */
-static int
-int32(const unsigned char *b, uint64_t off)
-{
-	int32_t v;
-
-	memcpy(&v, b + off, sizeof v);
-	return v;
-}
-
-/* Returns non-zero when p can be the address of an object or frame. */
-static int
-plausible(uint64_t p)
-{
-	return p >= 4096 && (p & 7) == 0 && p < (1ull << 56);
-}
-
-/* Reads one pointer-sized word at addr: 0 or -errno. */
-static int
-read_word(fp__stackreader_t *r, uint64_t addr, uint64_t *v)
-{
-	return fp__mem_read(&r->mem, addr, v, sizeof *v);
-}
 
 /* Returns non-zero when the type pointer t is the expected one, or the
  * expected one is unknown. */
@@ -419,91 +338,6 @@ lookup(fp__stackreader_t *r, uint64_t addr, const unsigned char *hdr,
 	return resolve(r, addr, hdr, globals);
 }
 
-/* Reads the unsigned varint of a location table at p[*i], in 6-bit
- * chunks, least significant first, bit 6 set on all but the last chunk;
- * advances *i. Returns 0, or -1 when it runs off the end or past 32 bits
- * or into the next entry. */
-static int
-varint(const unsigned char *p, size_t len, size_t *i, uint32_t *v)
-{
-	unsigned shift;
-
-	*v = 0;
-	for (shift = 0; shift < 32; shift += 6) {
-		if (*i >= len || (p[*i] & 0x80))
-			return -1;
-		*v |= (uint32_t)(p[*i] & 0x3f) << shift;
-		if (!(p[(*i)++] & 0x40))
-			return 0;
-	}
-	return -1;
-}
-
-/* Reads the signed varint at p[*i] (the unsigned one holds the magnitude
- * shifted left by one, the sign in bit 0); 0 or -1 as varint(). */
-static int
-svarint(const unsigned char *p, size_t len, size_t *i, int64_t *v)
-{
-	uint32_t u;
-
-	if (varint(p, len, i, &u) != 0)
-		return -1;
-	*v = (u & 1) ? -(int64_t)(u >> 1) : (int64_t)(u >> 1);
-	return 0;
-}
-
-/* Returns the line of code unit unit of a code object whose first line is
- * first, from its location table p[0..len): -1 when the table ends before
- * the unit, the unit has no location, or the table is malformed.
- *
- * Each entry starts with a byte with bit 7 set: bits 3-6 are its kind,
- * bits 0-2 the number of code units it covers minus one. Its start line
- * is a delta from the previous entry's (co_firstlineno for the first):
- * kinds 0-9 (short form, one column byte follows) keep the line, 10-12
- * (one-line form, two column bytes) add kind - 10, 13 (no columns) adds a
- * signed varint, 14 (long form) adds a signed varint and is followed by
- * three varints (end line delta, columns); 15 has no location and keeps
- * the line for the entries after it. */
-static int
-table_line(const unsigned char *p, size_t len, int first, uint64_t unit)
-{
-	uint64_t at = 0;	/* the first code unit of the entry */
-	int64_t line = first, delta;
-	uint32_t skip;
-	size_t i = 0;
-	unsigned kind, units, k;
-
-	while (i < len) {
-		if (!(p[i] & 0x80))
-			return -1;
-		kind = p[i] >> 3 & 15;
-		units = (p[i] & 7) + 1u;
-		i++;
-		delta = 0;
-		if (kind == 14 || kind == 13) {
-			if (svarint(p, len, &i, &delta) != 0)
-				return -1;
-			for (k = 0; kind == 14 && k < 3; k++) {
-				if (varint(p, len, &i, &skip) != 0)
-					return -1;
-			}
-		} else if (kind >= 10 && kind <= 12) {
-			delta = kind - 10;
-			i += 2;
-		} else if (kind < 10)
-			i += 1;
-		if (i > len)
-			return -1;
-		line += delta;
-		if (line < 0 || line > INT32_MAX)
-			return -1;
-		if (unit < at + units)
-			return kind == 15 ? -1 : (int)line;
-		at += units;
-	}
-	return -1;
-}
-
 /* Reads the location table of the code record c (at most TABLE_MAX of
  * its bytes: a unit past them has no line) into c->table; 0 or -1. */
 static int
@@ -566,7 +400,7 @@ fp__stackreader_line(fp__stackreader_t *r, const fp__rcode_t *pub,
 		c->table_state = read_table(r, c) == 0 ? 1 : -1;
 	if (c->table_state < 0)
 		return -1;
-	return table_line(c->table, c->table_len, pub->line,
+	return fp__linetable_line(c->table, c->table_len, pub->line,
 	    (instr - start) / 2);
 }
 
@@ -631,136 +465,6 @@ fail:
 	return NULL;
 }
 
-/* Returns the frame_span bytes at addr: from the window when it holds
- * them, else from a new window ending with them (or, when the memory
- * below is not mapped, from the page they start in, or alone). NULL, with
- * *err set, when they cannot be read. */
-static const unsigned char *
-frame_bytes(fp__stackreader_t *r, uint64_t addr, int *err)
-{
-	uint64_t hi = addr + r->frame_span, lo;
-
-	if (r->win_hi != 0 && addr >= r->win_lo && hi <= r->win_hi)
-		return r->win + (addr - r->win_lo);
-	r->win_hi = 0;
-	lo = hi > WINDOW ? hi - WINDOW : 0;
-	if (lo != 0 && fp__mem_read(&r->mem, lo, r->win, hi - lo) == 0)
-		goto windowed;
-	lo = addr & ~(uint64_t)4095;
-	if (hi - lo <= WINDOW && lo != 0 &&
-	    fp__mem_read(&r->mem, lo, r->win, hi - lo) == 0)
-		goto windowed;
-	if ((*err = fp__mem_read(&r->mem, addr, r->one, r->frame_span)) != 0)
-		return NULL;
-	return r->one;
-windowed:
-	r->win_lo = lo;
-	r->win_hi = hi;
-	return r->win + (addr - lo);
-}
-
-/* Fills f from the frame_span bytes b of the frame at addr: 0, or
- * -EFAULT for a frame that fails the checks. With top, also finds its
- * value stack's top item, from b when the len bytes read there hold it. */
-static int
-parse_frame(fp__stackreader_t *r, uint64_t addr, const unsigned char *b,
-    size_t len, fp__rframe_t *f, int top)
-{
-	const fp__pylayout_t *l = &r->l;
-	uint64_t locals, end = 0;
-
-	f->addr = addr;
-	f->previous = word(b, l->frame_previous);
-	f->code = word(b, l->frame_code);
-	f->globals = word(b, l->frame_globals);
-	f->owner = (unsigned char)b[l->frame_owner];
-	f->first_local = word(b, l->frame_localsplus);
-	f->instr = l->frame_instr != NONE ? word(b, l->frame_instr) : 0;
-	f->stack_top = 0;
-	if (f->owner > 7 || (f->previous != 0 && !plausible(f->previous)))
-		return -EFAULT;
-	if (!top)
-		return 0;
-	locals = addr + l->frame_localsplus;
-	if (l->frame_stacktop != NONE) {
-		int n = int32(b, l->frame_stacktop);
-
-		if (n > 0 && n < (1 << 20))
-			end = locals + (uint64_t)n * 8;
-	} else if (l->frame_stackpointer != NONE) {
-		end = word(b, l->frame_stackpointer);
-		if (end <= locals || end - locals > (8u << 20) || (end & 7))
-			end = 0;
-	}
-	if (end == 0)
-		return 0;
-	if (end - addr <= len)
-		f->stack_top = word(b, end - addr - 8);
-	else if (read_word(r, end - 8, &f->stack_top) != 0)
-		f->stack_top = 0;
-	if (!plausible(f->stack_top))
-		f->stack_top = 0;
-	return 0;
-}
-
-/* Reads a frame of the data stack at addr through the window into f: 0
- * or -errno. */
-static int
-read_frame(fp__stackreader_t *r, uint64_t addr, fp__rframe_t *f)
-{
-	const unsigned char *b;
-	int err = -EFAULT;
-
-	if (!plausible(addr))
-		return -EFAULT;
-	if ((b = frame_bytes(r, addr, &err)) == NULL)
-		return err;
-	return parse_frame(r, addr, b, r->frame_span, f, 0);
-}
-
-/* Reads the frame at addr: 0 or -errno. */
-int
-fp__stackreader_frame(fp__stackreader_t *r, uint64_t addr, fp__rframe_t *f)
-{
-	int err;
-
-	if (!plausible(addr))
-		return -EFAULT;
-	if ((err = fp__mem_read(&r->mem, addr, r->one, r->frame_span)) != 0)
-		return err;
-	return parse_frame(r, addr, r->one, r->frame_span, f, 1);
-}
-
-/* Reads a suspended generator or coroutine and its frame: 0 or -errno. */
-int
-fp__stackreader_suspended(fp__stackreader_t *r, uint64_t addr,
-    fp__rframe_t *f)
-{
-	const fp__pylayout_t *l = &r->l;
-	size_t len = l->gen_iframe + r->frame_span;
-	uint64_t type;
-	int64_t state;
-	int err;
-
-	if (!plausible(addr) || len > SPAN_MAX ||
-	    l->gen_frame_state >= l->gen_iframe ||
-	    (l->type_gen == 0 && l->type_coro == 0))
-		return -EFAULT;
-	/* With the start of the value stack when the memory is there. */
-	if (fp__mem_read(&r->mem, addr, r->gbuf, len + GEN_EXTRA) == 0)
-		len += GEN_EXTRA;
-	else if ((err = fp__mem_read(&r->mem, addr, r->gbuf, len)) != 0)
-		return err;
-	type = word(r->gbuf, l->ob_type);
-	state = (int8_t)r->gbuf[l->gen_frame_state];
-	if ((type != l->type_gen && type != l->type_coro) ||
-	    state <= (int64_t)l->gen_state_created ||
-	    state >= (int64_t)l->gen_state_executing)
-		return -EFAULT;
-	return parse_frame(r, addr + l->gen_iframe, r->gbuf + l->gen_iframe,
-	    len - l->gen_iframe, f, 1);
-}
-
 /* Resolves the code object at code into a cached record, or NULL. */
 const fp__rcode_t *
 fp__stackreader_code(fp__stackreader_t *r, uint64_t code, uint64_t globals)
@@ -817,7 +521,7 @@ walk(fp__stackreader_t *r, uint64_t frame, fp__rthread_t *t)
 	r->stamp++;
 	for (steps = 0; frame != 0; steps++) {
 		if (steps == STEPS_MAX || n == FP__STACK_MAX ||
-		    read_frame(r, frame, &f) != 0) {
+		    fp__stackreader_frame_near(r, frame, &f) != 0) {
 			t->truncated = 1;
 			break;
 		}

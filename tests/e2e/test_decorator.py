@@ -21,7 +21,8 @@ import sysconfig
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fptest
-from fptest import FULLPROF, PYTHON, TempDir, check, eq, main, script, test
+from fptest import (FULLPROF, PYTHON, TempDir, check, eq, main, script, test,
+                    timing_check, write)
 
 # Children under the profiler start slowly on a loaded machine.
 TREE_TIMEOUT = 90
@@ -218,6 +219,256 @@ def os_exit_saves_the_file(mode):
            {"f": [4, 4]}, "the file after os._exit")
 
 
+# ------------------------------------------------ directory, period, cost
+
+def run_file(mode, path, args=(), cwd=None, expect_rc=0):
+    """Runs the script at path (written by the test) in mode, as
+    run_script does; returns (stdout, stderr)."""
+    if mode == "python":
+        rc, out, err = run_python([path] + list(args), env=python_env(),
+                                  cwd=cwd)
+    else:
+        rc, out, err = run(["-q", path] + list(args), cwd=cwd)
+    eq(rc, expect_rc, "%s: exit status (stderr %r)" % (mode, err[-3000:]))
+    return out, err
+
+
+DIR_SCRIPT = """\
+import json, os, sys
+import fullprof
+
+os.umask(0o027)
+
+
+@fullprof.profile(dir=sys.argv[1], prefix="mk_")
+def f(n):
+    return n + 1
+
+
+for i in range(int(sys.argv[2])):
+    f(i)
+print("RESULT " + json.dumps({"pid": os.getpid()}))
+"""
+
+
+@in_modes("python", "launcher")
+def directory_is_created(mode):
+    # mkdir -p with mode 0777 less the umask (0o027 here: 0o750).
+    with TempDir() as d:
+        path = write(os.path.join(d, "mk.py"), DIR_SCRIPT)
+        target = os.path.join(d, "new", "sub", "dir")
+        out, err = run_file(mode, path, [target, "3"], cwd=d)
+        check("fullprof:" not in err, "no complaint: %r" % err[-2000:])
+        pid = result(out)["pid"]
+        eq(sorted(files(target, "mk_")), [pid], "the file in the new dir")
+        for sub in ("new", "new/sub", "new/sub/dir"):
+            eq(oct(os.stat(os.path.join(d, sub)).st_mode & 0o777),
+               oct(0o750), "mode of %s" % sub)
+        eq(counts(report(d, ["--prefix=mk_", target]), ["f"]),
+           {"f": [3, 3]}, "the calls")
+
+
+@test
+def directory_failure_is_one_line():
+    # A directory that cannot be made: one line naming it and the cause,
+    # once, however many saves; the program goes on and ends well.
+    with TempDir() as d:
+        path = write(os.path.join(d, "mk.py"), DIR_SCRIPT.replace(
+            'prefix="mk_"', 'prefix="mk_", save_every_n_calls=1'))
+        write(os.path.join(d, "file"), "not a directory\n")
+        target = os.path.join(d, "file", "x")
+        out, err = run_file("python", path, [target, "5"], cwd=d)
+        result(out)
+        eq([l for l in err.splitlines() if "fullprof" in l],
+           ["fullprof: cannot create directory %s: Not a directory" %
+            target], "stderr")
+
+
+PERIOD_SCRIPT = """\
+import json, os, sys, time
+import fullprof
+
+OUT, MODE = sys.argv[1], sys.argv[2]
+kw = {"save_every_seconds": 0.2} if MODE == "period" else {}
+
+
+@fullprof.profile(dir=OUT, prefix="per_", **kw)
+def f(n):
+    return n + 1
+
+
+path = os.path.join(OUT, "per_%d.fprof" % os.getpid())
+versions, calls, start = set(), 0, time.monotonic()
+while time.monotonic() - start < (30 if MODE == "period" else 0.5):
+    f(calls)
+    calls += 1
+    try:
+        st = os.stat(path)
+        versions.add((st.st_mtime_ns, st.st_size, st.st_ino))
+    except FileNotFoundError:
+        pass
+    if len(versions) >= 3:
+        break
+    time.sleep(0.01)
+print("RESULT " + json.dumps({"versions": len(versions), "calls": calls,
+                              "seconds": time.monotonic() - start}))
+"""
+
+
+def period_run(mode, d, kind):
+    """Runs PERIOD_SCRIPT in mode with the decorator's default saving
+    (kind "default") or save_every_seconds=0.2 ("period"), checks that the
+    file at exit has every call, and returns what the script saw."""
+    path = write(os.path.join(d, "per.py"), PERIOD_SCRIPT)
+    out, _ = run_file(mode, path, [d, kind], cwd=d)
+    seen = result(out)
+    eq(counts(report(d, ["--prefix=per_", d]), ["f"]),
+       {"f": [seen["calls"]] * 2}, "the file at exit")
+    return seen
+
+
+@in_modes("python", "launcher")
+def written_at_exit_not_on_every_call(mode):
+    # The default writes at most every 5 seconds: none during half a
+    # second of calls, all of them at exit.
+    with TempDir() as d:
+        seen = period_run(mode, d, "default")
+        check(seen["calls"] > 5, "calls made: %r" % seen)
+        eq(seen["versions"], 0, "files written during the run")
+
+
+@in_modes("python", "launcher")
+def written_periodically(mode):
+    # save_every_seconds=0.2: the file appears, and changes, while the
+    # calls go on; at exit it has them all.
+    with TempDir() as d:
+        seen = period_run(mode, d, "period")
+        eq(seen["versions"], 3, "versions of the file seen during the run "
+           "(%r)" % seen)
+        timing_check(seen["seconds"] >= 0.4, "three versions came in %.2f "
+                     "s, not every 0.2 s" % seen["seconds"])
+
+
+@test
+def save_every_seconds_is_checked():
+    # A number from 0 to a year; save_every_n_calls given alone turns the
+    # periodic saves off, as its repr says.
+    code = """\
+import fullprof
+for v in (True, "1", -1, float("nan"), 1e12, 0, 2):
+    try:
+        fullprof.profile(dir="/x", save_every_seconds=v)
+    except Exception as e:
+        print(type(e).__name__)
+    else:
+        print("accepted")
+print(repr(fullprof.profile(dir="/x", save_every_n_calls=3)))
+print(repr(fullprof.profile(dir="/x", save_every_n_calls=3,
+                            save_every_seconds=0.5)))
+"""
+    rc, out, err = run_python(["-c", code], env=python_env())
+    eq(rc, 0, "exit status (stderr %r)" % err)
+    eq(out.splitlines(), [
+        "TypeError", "TypeError", "ValueError", "ValueError", "ValueError",
+        "accepted", "accepted",
+        "fullprof.profile(dir='/x', prefix='fullprof_', save_every_n_calls=3,"
+        " save_every_seconds=0.0)",
+        "fullprof.profile(dir='/x', prefix='fullprof_', save_every_n_calls=3,"
+        " save_every_seconds=0.5)"], "what was accepted")
+
+
+TERM_SCRIPT = """\
+import os, sys, time
+import fullprof
+
+
+@fullprof.profile(dir=sys.argv[1], prefix="term_")
+def f(n):
+    return n + 1
+
+
+for i in range(7):
+    f(i)
+print("READY", flush=True)
+time.sleep(60)
+"""
+
+
+@in_modes("python", "launcher")
+def sigterm_writes_the_file(mode):
+    # SIGTERM (Pool.terminate()) writes the file, then ends the process
+    # by SIGTERM as before.
+    with TempDir() as d:
+        path = write(os.path.join(d, "term.py"), TERM_SCRIPT)
+        argv = ([PYTHON, path, d] if mode == "python" else
+                [FULLPROF, "-q", "-o", os.path.join(d, "run.json"), path, d])
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, cwd=d,
+                             env=fptest._env(python_env() if mode == "python"
+                                             else None))
+        try:
+            line = p.stdout.readline()
+            eq(line.strip(), b"READY", "the script's line")
+            p.send_signal(signal.SIGTERM)
+            _, err = p.communicate(timeout=TREE_TIMEOUT)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        eq(p.returncode, -signal.SIGTERM, "ended by SIGTERM (stderr %r)" %
+           err[-2000:])
+        eq(counts(report(d, ["--prefix=term_", d]), ["f"]),
+           {"f": [7, 7]}, "the file written on SIGTERM")
+        if mode == "launcher":
+            with open(os.path.join(d, "run.json"), encoding="utf-8") as fh:
+                eq(counts(json.load(fh), ["f"]), {"f": [7, 7]},
+                   "the launcher's report, still written")
+
+
+COST_SCRIPT = """\
+import json, sys, time
+import fullprof
+
+
+def plain(n):
+    return n + 1
+
+
+deco = fullprof.profile(dir=sys.argv[1], prefix="cost_")(plain)
+
+
+def per_call(fn):
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        for i in range(5000):
+            fn(i)
+        best = min(best, time.perf_counter() - t)
+    return best / 5000
+
+
+print("RESULT " + json.dumps({"plain": per_call(plain),
+                              "decorated": per_call(deco)}))
+"""
+
+
+@test
+def cost_per_call():
+    # 5000 calls of a trivial function: the default writes no file per
+    # call (it cost about 1 ms a call), a few microseconds are left. The
+    # bound is loose for loaded machines.
+    with TempDir() as d:
+        path = write(os.path.join(d, "cost.py"), COST_SCRIPT)
+        out, _ = run_file("python", path, [d], cwd=d)
+        seen = result(out)
+        cost = (seen["decorated"] - seen["plain"]) * 1e6
+        print("# decorator: %.2f us a call (plain call %.2f us)" %
+              (cost, seen["plain"] * 1e6))
+        timing_check(cost < 100, "the decorator costs %.1f us a call" % cost)
+        eq(counts(report(d, ["--prefix=cost_", d]), ["plain"]),
+           {"plain": [25000, 25000]}, "every call recorded")
+
+
 # ------------------------------------------------------------------- API
 
 @in_modes(*MODES)
@@ -239,7 +490,8 @@ def what_the_decorator_keeps(mode):
                           ("repr", True), ("bare", ["bare_fn", True])]:
             eq(seen[key], want, key)
         eq(seen["deco_repr"], "fullprof.profile(dir=%r, prefix='api_', "
-           "save_every_n_calls=1)" % os.path.abspath(d),
+           "save_every_n_calls=0, save_every_seconds=5.0)" %
+           os.path.abspath(d),
            "repr of the decorator")
         eq(seen["errors"], {"not_a_function": "TypeError",
                             "slash": "ValueError", "negative": "ValueError",
