@@ -160,28 +160,11 @@ print_help(void)
 "See fullprof(1) for details.\n", stdout);
 }
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
 static int target_error(const struct attach *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void complain(struct attach *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-
-/* Prints "fullprof: attach: MESSAGE" and a pointer to the help to stderr;
- * returns FP_EXIT_USAGE. */
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fullprof: attach: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'fullprof attach --help' for more information.\n", stderr);
-	return FP_EXIT_USAGE;
-}
 
 /* Prints "fullprof: attach: PID N: MESSAGE" to stderr; returns 1. */
 static int
@@ -979,57 +962,59 @@ cmd_attach_exec(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (fp_parse_int_option(optarg, 1, INT_MAX, &pid) != 0)
-				status = usage_error("invalid PID '%s' (a process "
-				    "id, a whole number from 1)", optarg);
+				status = fp_usage_error("attach", "invalid PID "
+				    "'%s' (a process id, a whole number from "
+				    "1)", optarg);
 			else
 				a.pid = pid;
 			break;
 		case 's':
-			if ((rc = fp_parse_interval(optarg, &a.interval)) == -2)
-				status = usage_error("sampling interval '%s' is "
-				    "out of range (50us to 10s)", optarg);
-			else if (rc != 0)
-				status = usage_error("invalid sampling interval "
-				    "'%s' (a duration with its unit, such as "
-				    "10ms, 500us or 0.01s)", optarg);
+			if ((rc = fp_parse_interval(optarg, &a.interval)) != 0)
+				status = fp_interval_error("attach", optarg, rc);
 			break;
 		case 't':
 			if (strcmp(optarg, "wall") == 0 ||
 			    strcmp(optarg, "cpu") == 0)
 				a.cpu = optarg[0] == 'c';
 			else
-				status = usage_error("unknown timer '%s' (choose "
-				    "wall or cpu)", optarg);
+				status = fp_usage_error("attach", "unknown "
+				    "timer '%s' (choose wall or cpu)", optarg);
 			break;
 		case 'F':
 			if (optarg[0] == '\0')
-				status = usage_error("empty function name");
+				status = fp_usage_error("attach", "empty "
+				    "function name");
 			else if (fp__filter_add(&a.functions, optarg) != FP_OK)
-				status = usage_error("out of memory");
+				status = fp_usage_error("attach", "out of "
+				    "memory");
 			break;
 		case 'R':
 			if ((rc = fp_read_functions_file(optarg,
 			    add_function_spec, &a.functions)) == -2)
-				status = usage_error("out of memory");
+				status = fp_usage_error("attach", "out of "
+				    "memory");
 			else if (rc != 0)
-				status = usage_error("cannot read functions file "
-				    "'%s': %s", optarg, strerror(errno));
+				status = fp_usage_error("attach", "cannot read "
+				    "functions file '%s': %s", optarg,
+				    strerror(errno));
 			break;
 		case 'd':
 			if (parse_run_time(optarg, &a.duration) != 0)
-				status = usage_error("invalid duration '%s' (such "
-				    "as 30s, 500ms, or a number of seconds)",
-				    optarg);
+				status = fp_usage_error("attach", "invalid "
+				    "duration '%s' (such as 30s, 500ms, or a "
+				    "number of seconds)", optarg);
 			break;
 		case 'o':
 			if (optarg[0] == '\0') {
-				status = usage_error("empty output file name");
+				status = fp_usage_error("attach", "empty "
+				    "output file name");
 				break;
 			}
 			no = realloc(a.outputs, ((size_t)a.noutputs + 1) *
 			    sizeof *no);
 			if (no == NULL) {
-				status = usage_error("out of memory");
+				status = fp_usage_error("attach", "out of "
+				    "memory");
 				break;
 			}
 			a.outputs = no;
@@ -1037,21 +1022,23 @@ cmd_attach_exec(int argc, char **argv)
 			break;
 		case 'f':
 			if (fp__format_find(optarg) == NULL)
-				status = usage_error("unknown format '%s' (choose "
-				    "%s)", optarg, fp__format_names());
+				status = fp_usage_error("attach", "unknown "
+				    "format '%s' (choose %s)", optarg,
+				    fp__format_names());
 			else
 				a.format = optarg;
 			break;
 		case 'S':
 			if (fp__sort_key_parse(optarg, &a.sort) != 0)
-				status = usage_error("unknown sort key '%s' "
-				    "(choose total, own, calls, mean, max or "
-				    "name)", optarg);
+				status = fp_usage_error("attach", "unknown "
+				    "sort key '%s' (choose total, own, calls, "
+				    "mean, max or name)", optarg);
 			break;
 		case 'L':
 			if (fp_parse_limit(optarg, &a.limit) != 0)
-				status = usage_error("invalid limit '%s' (a "
-				    "whole number of rows, 0 for all)", optarg);
+				status = fp_usage_error("attach", "invalid "
+				    "limit '%s' (a whole number of rows, 0 for "
+				    "all)", optarg);
 			break;
 		case 'q':
 			a.quiet = 1;
@@ -1063,33 +1050,23 @@ cmd_attach_exec(int argc, char **argv)
 			print_help();
 			status = 0;
 			break;
-		case ':':
-			status = usage_error("option '%s' needs a value",
-			    fp_option_as_typed(argv[optind - 1], optopt));
-			break;
-		default:
-			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
-			    strchr(argv[optind - 1], '=') != NULL &&
-			    fp_is_known_long(longopts, argv[optind - 1]))
-				status = usage_error("option '%s' takes no value",
-				    fp_option_as_typed(argv[optind - 1],
-				    optopt));
-			else
-				status = usage_error("unknown option '%s'",
-				    fp_option_as_typed(argv[optind - 1],
-				    optopt));
+		default:	/* ':' (no value) or '?' */
+			status = fp_option_error("attach", longopts, c,
+			    argv[optind - 1], optopt);
 			break;
 		}
 	}
 	if (status >= 0)
 		goto out;
 	if (optind < argc)
-		status = usage_error("unexpected argument '%s' (the process is "
-		    "given with -p PID)", argv[optind]);
+		status = fp_usage_error("attach", "unexpected argument '%s' "
+		    "(the process is given with -p PID)", argv[optind]);
 	else if (a.pid < 0)
-		status = usage_error("no process to attach to (give -p PID)");
+		status = fp_usage_error("attach", "no process to attach to "
+		    "(give -p PID)");
 	else if (a.pid == (int)getpid())
-		status = usage_error("PID %d is fullprof itself", a.pid);
+		status = fp_usage_error("attach", "PID %d is fullprof itself",
+		    a.pid);
 	if (status >= 0)
 		goto out;
 	if (getcwd(a.cwd, sizeof a.cwd) == NULL)

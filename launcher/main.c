@@ -5,7 +5,6 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +19,6 @@ static const struct fp_cmd_entry *const commands[] = {
 	&fp_cmd_attach_entry,
 	NULL
 };
-
-/* Prints "fullprof: MESSAGE" and a hint to stderr; returns FP_EXIT_USAGE. */
-int
-fp_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fullprof: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'fullprof --help' for more information.\n", stderr);
-	return FP_EXIT_USAGE;
-}
 
 /* Returns the command named by word (exactly, or by a unique prefix when no
  * file of that name exists), or NULL. */
