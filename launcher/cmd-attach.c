@@ -11,7 +11,7 @@
  *
  * Two ways to drive it. Interactive, when standard input is a terminal and
  * no --duration is given: a prompt takes start, stop, add, remove,
- * results, status, rate, help and exit; Ctrl-C, exit or end of input
+ * results, status, rate, help and exit (attach-prompt.c); Ctrl-C, exit or end of input
  * prints the final results. Scripted otherwise: it samples until
  * --duration has passed, the target exits, or SIGINT/SIGTERM (or "exit"),
  * then prints the table and writes the -o files. In scripted mode the same
@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "attach.h"
 #include "command.h"
 #include "core/filter.h"
 #include "report/formats.h"
@@ -57,38 +58,7 @@
 	"       fullprof attach --dump -p PID"
 #define DEFAULT_INTERVAL 10000000ll	/* 10ms */
 #define POLL_MS 50			/* how often the target is checked */
-#define LINE_MAX_LEN 4096
 #define PROBE_TRIES 20			/* reads of the threads before giving up */
-
-struct attach {
-	/* Options */
-	int pid;
-	fp_time_t interval;
-	int cpu;
-	fp__filter_t functions;	/* -F, add, remove */
-	fp_time_t duration;	/* 0: until stopped */
-	const char **outputs;
-	int noutputs;
-	const char *format;
-	fp__sort_key_t sort;
-	size_t limit;
-	int quiet, dump;
-
-	/* State */
-	fp__pyproc_t proc;
-	fp__pylayout_t layout;
-	fp__meta_t meta;
-	fp__sampler_t *sampler;
-	int interactive;	/* a prompt on a terminal */
-	int reading;		/* standard input is still read for commands */
-	int paused;
-	int failed;		/* a command of a script failed */
-	fp_time_t started;	/* monotonic, when sampling (re)started */
-	char cwd[PATH_MAX];
-	char line[LINE_MAX_LEN];
-	size_t linelen;
-	int overlong;		/* the line being read is too long: skip it */
-};
 
 static volatile sig_atomic_t stop_signal;
 
@@ -160,12 +130,6 @@ print_help(void)
 "See fullprof(1) for details.\n", stdout);
 }
 
-static int target_error(const struct attach *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void complain(struct attach *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Prints "fullprof: attach: PID N: MESSAGE" to stderr; returns 1. */
 static int
 target_error(const struct attach *a, const char *fmt, ...)
@@ -180,34 +144,6 @@ target_error(const struct attach *a, const char *fmt, ...)
 	return 1;
 }
 
-/* Prints a line for the user on standard output. */
-static void
-say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-/* Prints a line about a command that failed to standard error. */
-static void
-complain(struct attach *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("fullprof: attach: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (!a->interactive)
-		a->failed = 1;
-}
 
 /* Records a stop request (SIGINT, SIGTERM). */
 static void
@@ -235,18 +171,6 @@ target_alive(int pid)
 	return p[2] != 'Z' && p[2] != 'X';
 }
 
-/* Returns non-zero when spec is among the functions named. */
-static int
-has_spec(const struct attach *a, const char *spec)
-{
-	size_t i;
-
-	for (i = 0; i < a->functions.count; i++) {
-		if (strcmp(a->functions.specs[i], spec) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 /* Parses a duration for --duration: a duration with its unit, or a bare
  * number of seconds; it must not be 0. Returns 0 or -1. */
@@ -485,13 +409,13 @@ name_threads(const struct attach *a, fp__pdata_t *d)
 
 /* Returns a copy of the results so far with the threads named, or NULL
  * after a message (ENOMEM). */
-static fp__pdata_t *
-results(struct attach *a)
+fp__pdata_t *
+fp_attach_results(struct attach *a)
 {
 	fp__pdata_t *d = fp__sampler_pdata(a->sampler);
 
 	if (d == NULL) {
-		complain(a, "out of memory");
+		fp_attach_complain(a, "out of memory");
 		return NULL;
 	}
 	name_threads(a, d);
@@ -513,8 +437,9 @@ render_opts(const struct attach *a, int file)
 
 /* Prints d to standard output in format (the table unless said). Returns
  * 0 or -1 after a message. */
-static int
-print_results(struct attach *a, const fp__pdata_t *d, const char *format)
+int
+fp_attach_print_results(struct attach *a, const fp__pdata_t *d,
+    const char *format)
 {
 	const fp__format_t *f = fp__format_find(format ? format : "table");
 	fp__render_opts_t o = render_opts(a, 0);
@@ -531,12 +456,12 @@ print_results(struct attach *a, const fp__pdata_t *d, const char *format)
 		    out.len);
 	fp__buf_free(&out);
 	if (rc != FP_OK) {
-		complain(a, "cannot write the %s report: %s", f->name,
+		fp_attach_complain(a, "cannot write the %s report: %s", f->name,
 		    fp_strerror(rc));
 		return -1;
 	}
 	if (err != 0) {
-		complain(a, "cannot write to standard output: %s",
+		fp_attach_complain(a, "cannot write to standard output: %s",
 		    strerror(err));
 		return -1;
 	}
@@ -554,7 +479,7 @@ final_results(struct attach *a)
 	fp__pdata_t *d;
 	int i, rc, sys_errno = 0, status = 0, stdout_used = 0;
 
-	if ((d = results(a)) == NULL)
+	if ((d = fp_attach_results(a)) == NULL)
 		return 1;
 	for (i = 0; i < a->noutputs; i++) {
 		const char *path = a->outputs[i];
@@ -570,242 +495,13 @@ final_results(struct attach *a)
 			status = FP_EXIT_CANTCREAT;
 		}
 	}
-	if (!a->quiet && !stdout_used && print_results(a, d,
+	if (!a->quiet && !stdout_used && fp_attach_print_results(a, d,
 	    a->noutputs == 0 ? a->format : NULL) != 0)
 		status = FP_EXIT_CANTCREAT;
 	fp__pdata_free(d);
 	return status;
 }
 
-/* Says what is being sampled and how it goes ("status"). */
-static void
-status(struct attach *a)
-{
-	fp__pdata_t *d = results(a);
-	char ivl[32], dur[32], ver[32];
-	size_t i;
-
-	if (d == NULL)
-		return;
-	say("%s PID %d (Python %s) every %s, %s timer; %s sampled; samples "
-	    "taken %llu of %llu requested, %llu dropped",
-	    a->paused ? "stopped:" : "sampling", a->pid,
-	    fp__pyversion_str(a->proc.version, ver, sizeof ver),
-	    fp__format_duration(d->meta.interval, ivl, sizeof ivl),
-	    a->cpu ? "cpu" : "wall",
-	    fp__format_duration(d->meta.duration, dur, sizeof dur),
-	    (unsigned long long)d->meta.samples_taken,
-	    (unsigned long long)d->meta.samples_requested,
-	    (unsigned long long)d->meta.samples_dropped);
-	if (a->functions.count == 0) {
-		say("functions: every function");
-	} else {
-		printf("functions:");
-		for (i = 0; i < a->functions.count; i++)
-			printf(" %s", a->functions.specs[i]);
-		say("%s", "");
-	}
-	for (i = 0; i < d->nthreads; i++)
-		say("thread %s: ident %llu, native id %lld", d->threads[i].name ?
-		    d->threads[i].name : "?",
-		    (unsigned long long)d->threads[i].ident,
-		    (long long)d->threads[i].native_id);
-	fp__pdata_free(d);
-}
-
-/* Prints the commands ("help"). */
-static void
-command_help(void)
-{
-	say("commands:\n"
-	    "  start            start a new profile (after stop)\n"
-	    "  stop             stop sampling and print the results\n"
-	    "  add NAME...      also count samples with NAME on the stack\n"
-	    "  remove NAME...   stop counting NAME (none left: everything)\n"
-	    "  results          print the results so far\n"
-	    "  status           what is sampled, how fast, how much\n"
-	    "  rate INTERVAL    sample every INTERVAL (10ms, 500us, ...)\n"
-	    "  help             this list\n"
-	    "  exit             print the final results and end");
-}
-
-/* Hands the current specs to the sampler; returns 0 or -1 after a
- * message. */
-static int
-push_specs(struct attach *a)
-{
-	if (fp__sampler_set_specs(a->sampler,
-	    (const char *const *)a->functions.specs,
-	    a->functions.count) != FP_OK) {
-		complain(a, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* Runs one command line; returns 1 when it asks to end, else 0. */
-static int
-command(struct attach *a, char *line)
-{
-	char *words[256], *w, *save = NULL, ivl[32];
-	fp_time_t interval;
-	size_t n = 0, i;
-	fp__pdata_t *d;
-	int rc;
-
-	for (w = strtok_r(line, " \t\r\n", &save); w != NULL && n < 256;
-	    w = strtok_r(NULL, " \t\r\n", &save))
-		words[n++] = w;
-	if (n == 0 || words[0][0] == '#')
-		return 0;
-	if (strcmp(words[0], "exit") == 0 || strcmp(words[0], "quit") == 0) {
-		return 1;
-	} else if (strcmp(words[0], "help") == 0 ||
-	    strcmp(words[0], "?") == 0) {
-		command_help();
-	} else if (strcmp(words[0], "start") == 0) {
-		if (!a->paused) {
-			say("already sampling PID %d (stop first)", a->pid);
-			return 0;
-		}
-		fp__sampler_clear(a->sampler);
-		fp__sampler_pause(a->sampler, 0);
-		a->paused = 0;
-		a->started = fp__monotonic_ns();
-		say("sampling PID %d: a new profile", a->pid);
-	} else if (strcmp(words[0], "stop") == 0) {
-		if (a->paused) {
-			say("already stopped (start begins a new profile)");
-			return 0;
-		}
-		fp__sampler_pause(a->sampler, 1);
-		a->paused = 1;
-		say("stopped");
-		if ((d = results(a)) != NULL) {
-			print_results(a, d, NULL);
-			fp__pdata_free(d);
-		}
-	} else if (strcmp(words[0], "add") == 0 ||
-	    strcmp(words[0], "remove") == 0) {
-		int adding = words[0][0] == 'a';
-
-		if (n < 2) {
-			complain(a, "%s: name at least one function", words[0]);
-			return 0;
-		}
-		for (i = 1; i < n; i++) {
-			if (adding && fp__filter_add(&a->functions,
-			    words[i]) == FP_ERR_NOMEM) {
-				complain(a, "out of memory");
-				return 0;
-			}
-			if (!adding && !has_spec(a, words[i]))
-				complain(a, "remove: %s was not named (%s)",
-				    words[i], a->functions.count == 0 ? "no "
-				    "function is, so every one is counted" :
-				    "see status");
-			else if (!adding)
-				fp__filter_remove(&a->functions, words[i]);
-		}
-		if (push_specs(a) == 0) {
-			if (a->functions.count == 0) {
-				say("counting every function");
-			} else {
-				printf("counting:");
-				for (i = 0; i < a->functions.count; i++)
-					printf(" %s", a->functions.specs[i]);
-				say("%s", "");
-			}
-		}
-	} else if (strcmp(words[0], "results") == 0) {
-		if ((d = results(a)) != NULL) {
-			print_results(a, d, NULL);
-			fp__pdata_free(d);
-		}
-	} else if (strcmp(words[0], "status") == 0) {
-		status(a);
-	} else if (strcmp(words[0], "rate") == 0) {
-		if (n != 2) {
-			complain(a, "rate: give one interval, such as 10ms");
-			return 0;
-		}
-		rc = fp_parse_interval(words[1], &interval);
-		if (rc == -2) {
-			complain(a, "rate: interval '%s' is out of range (50us "
-			    "to 10s)", words[1]);
-		} else if (rc != 0) {
-			complain(a, "rate: invalid interval '%s' (a duration "
-			    "with its unit, such as 10ms, 500us or 0.01s)",
-			    words[1]);
-		} else if (fp__sampler_set_interval(a->sampler, interval) !=
-		    FP_OK) {
-			complain(a, "rate: interval '%s' is out of range",
-			    words[1]);
-		} else {
-			a->interval = interval;
-			say("sampling every %s", fp__format_duration(interval,
-			    ivl, sizeof ivl));
-		}
-	} else {
-		complain(a, "unknown command '%s' (try help)", words[0]);
-	}
-	return 0;
-}
-
-/* Prints the prompt of interactive mode. */
-static void
-prompt(const struct attach *a)
-{
-	if (a->interactive) {
-		fputs("(fullprof) ", stdout);
-		fflush(stdout);
-	}
-}
-
-/* Reads what standard input has and runs each complete line. Returns 1
- * when a command or the end of input asks to end, else 0. */
-static int
-read_commands(struct attach *a)
-{
-	char buf[1024];
-	ssize_t got;
-	size_t i;
-
-	got = read(STDIN_FILENO, buf, sizeof buf);
-	if (got < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
-	if (got <= 0) {		/* the end, or an input that cannot be read */
-		a->reading = 0;
-		if (a->linelen > 0 && !a->overlong) {
-			a->line[a->linelen] = '\0';
-			a->linelen = 0;
-			if (command(a, a->line))
-				return 1;
-		}
-		if (a->interactive)
-			putchar('\n');
-		return a->interactive;	/* Ctrl-D ends a session */
-	}
-	for (i = 0; i < (size_t)got; i++) {
-		if (buf[i] != '\n') {
-			if (a->linelen + 1 < sizeof a->line)
-				a->line[a->linelen++] = buf[i];
-			else
-				a->overlong = 1;
-			continue;
-		}
-		a->line[a->linelen] = '\0';
-		a->linelen = 0;
-		if (a->overlong) {
-			a->overlong = 0;
-			complain(a, "command line too long (ignored)");
-		} else if (command(a, a->line)) {
-			return 1;
-		}
-		prompt(a);
-	}
-	return 0;
-}
 
 /* Samples until the end (see the top of the file), running commands.
  * Returns the exit status. */
@@ -819,10 +515,10 @@ session(struct attach *a)
 
 	a->started = fp__monotonic_ns();
 	if (a->interactive) {
-		say("sampling PID %d every %s; type help for the commands, "
+		fp_attach_say("sampling PID %d every %s; type help for the commands, "
 		    "exit or Ctrl-C to finish", a->pid, fp__format_duration(
 		    a->interval, dur, sizeof dur));
-		prompt(a);
+		fp_attach_prompt(a);
 	}
 	for (;;) {
 		if (stop_signal)
@@ -844,7 +540,7 @@ session(struct attach *a)
 		if (deadline != 0 && (deadline - now) / 1000000 < timeout)
 			timeout = (int)((deadline - now) / 1000000) + 1;
 		rc = poll(&pfd, a->reading ? 1 : 0, timeout);
-		if (rc > 0 && read_commands(a))
+		if (rc > 0 && fp_attach_read_commands(a))
 			break;
 	}
 	if (a->interactive && stop_signal)
