@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,36 +23,6 @@
 #include "options.h"
 #include "sample/pylayout.h"
 #include "sample/sampler.h"
-
-/* Prints a line for the user on standard output. */
-void
-fp_attach_say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-/* Prints a line about a command that failed to standard error, and
- * remembers the failure of a scripted command. */
-void
-fp_attach_complain(struct attach *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("fullprof: attach: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (!a->interactive)
-		a->failed = 1;
-}
 
 /* Returns non-zero when spec is among the functions named. */
 static int

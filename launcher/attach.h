@@ -1,8 +1,9 @@
 /*
  * attach.h: what "fullprof attach" knows about its target and its session,
  * shared by the command (cmd-attach.c: options, finding the target,
- * sampling, the results) and its command prompt (attach-prompt.c). The
- * struct attach belongs to cmd_attach_exec, which frees what it holds.
+ * sampling), its command prompt (attach-prompt.c) and what it prints
+ * (attach-results.c); each uses only the files after it in that list.
+ * The struct attach belongs to cmd_attach_exec, which frees what it holds.
  */
 #ifndef FP_ATTACH_H
 #define FP_ATTACH_H
@@ -50,6 +51,8 @@ struct attach {
 	int overlong;		/* the line being read is too long: skip it */
 };
 
+/* attach-results.c */
+
 /* Returns a copy of the results so far with the threads named (the caller
  * frees it with fp__pdata_free), or NULL after a message (ENOMEM). */
 fp__pdata_t *fp_attach_results(struct attach *a);
@@ -58,6 +61,11 @@ fp__pdata_t *fp_attach_results(struct attach *a);
  * or -1 after a message. */
 int fp_attach_print_results(struct attach *a, const fp__pdata_t *d,
     const char *format);
+
+/* Writes the final results: the -o files, then the table (or -f format)
+ * on standard output unless -q or an -o file is standard output. Returns
+ * the exit status. */
+int fp_attach_final_results(struct attach *a);
 
 /* Prints a line for the user on standard output. */
 void fp_attach_say(const char *fmt, ...)
@@ -68,6 +76,8 @@ void fp_attach_say(const char *fmt, ...)
  * status. */
 void fp_attach_complain(struct attach *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* attach-prompt.c */
 
 /* Prints the prompt, in interactive mode only. */
 void fp_attach_prompt(const struct attach *a);

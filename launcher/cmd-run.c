@@ -21,6 +21,7 @@
 #include "report/formats.h"
 #include "options.h"
 #include "report/report.h"
+#include "embed.h"
 #include "run.h"
 
 #define RUN_USAGE \
