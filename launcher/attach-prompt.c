@@ -37,6 +37,23 @@ has_spec(const struct attach *a, const char *spec)
 	return 0;
 }
 
+/* Prints label and the functions named, or none when every function is
+ * counted. */
+static void
+say_functions(const struct attach *a, const char *label, const char *none)
+{
+	size_t i;
+
+	if (a->functions.count == 0) {
+		fp_attach_say("%s", none);
+		return;
+	}
+	printf("%s", label);
+	for (i = 0; i < a->functions.count; i++)
+		printf(" %s", a->functions.specs[i]);
+	fp_attach_say("%s", "");
+}
+
 /* Says what is being sampled and how it goes ("status"). */
 static void
 status(struct attach *a)
@@ -47,8 +64,8 @@ status(struct attach *a)
 
 	if (d == NULL)
 		return;
-	fp_attach_say("%s PID %d (Python %s) every %s, %s timer; %s sampled; samples "
-	    "taken %llu of %llu requested, %llu dropped",
+	fp_attach_say("%s PID %d (Python %s) every %s, %s timer; %s sampled; "
+	    "samples taken %llu of %llu requested, %llu dropped",
 	    a->paused ? "stopped:" : "sampling", a->pid,
 	    fp__pyversion_str(a->proc.version, ver, sizeof ver),
 	    fp__format_duration(d->meta.interval, ivl, sizeof ivl),
@@ -57,17 +74,10 @@ status(struct attach *a)
 	    (unsigned long long)d->meta.samples_taken,
 	    (unsigned long long)d->meta.samples_requested,
 	    (unsigned long long)d->meta.samples_dropped);
-	if (a->functions.count == 0) {
-		fp_attach_say("functions: every function");
-	} else {
-		printf("functions:");
-		for (i = 0; i < a->functions.count; i++)
-			printf(" %s", a->functions.specs[i]);
-		fp_attach_say("%s", "");
-	}
+	say_functions(a, "functions:", "functions: every function");
 	for (i = 0; i < d->nthreads; i++)
-		fp_attach_say("thread %s: ident %llu, native id %lld", d->threads[i].name ?
-		    d->threads[i].name : "?",
+		fp_attach_say("thread %s: ident %llu, native id %lld",
+		    d->threads[i].name ? d->threads[i].name : "?",
 		    (unsigned long long)d->threads[i].ident,
 		    (long long)d->threads[i].native_id);
 	fp__pdata_free(d);
@@ -125,7 +135,8 @@ command(struct attach *a, char *line)
 		command_help();
 	} else if (strcmp(words[0], "start") == 0) {
 		if (!a->paused) {
-			fp_attach_say("already sampling PID %d (stop first)", a->pid);
+			fp_attach_say("already sampling PID %d (stop first)",
+			    a->pid);
 			return 0;
 		}
 		fp__sampler_clear(a->sampler);
@@ -135,7 +146,8 @@ command(struct attach *a, char *line)
 		fp_attach_say("sampling PID %d: a new profile", a->pid);
 	} else if (strcmp(words[0], "stop") == 0) {
 		if (a->paused) {
-			fp_attach_say("already stopped (start begins a new profile)");
+			fp_attach_say("already stopped (start begins a new "
+			    "profile)");
 			return 0;
 		}
 		fp__sampler_pause(a->sampler, 1);
@@ -150,7 +162,8 @@ command(struct attach *a, char *line)
 		int adding = words[0][0] == 'a';
 
 		if (n < 2) {
-			fp_attach_complain(a, "%s: name at least one function", words[0]);
+			fp_attach_complain(a, "%s: name at least one function",
+			    words[0]);
 			return 0;
 		}
 		for (i = 1; i < n; i++) {
@@ -160,23 +173,17 @@ command(struct attach *a, char *line)
 				return 0;
 			}
 			if (!adding && !has_spec(a, words[i]))
-				fp_attach_complain(a, "remove: %s was not named (%s)",
-				    words[i], a->functions.count == 0 ? "no "
-				    "function is, so every one is counted" :
+				fp_attach_complain(a, "remove: %s was not "
+				    "named (%s)", words[i],
+				    a->functions.count == 0 ? "no function "
+				    "is, so every one is counted" :
 				    "see status");
 			else if (!adding)
 				fp__filter_remove(&a->functions, words[i]);
 		}
-		if (push_specs(a) == 0) {
-			if (a->functions.count == 0) {
-				fp_attach_say("counting every function");
-			} else {
-				printf("counting:");
-				for (i = 0; i < a->functions.count; i++)
-					printf(" %s", a->functions.specs[i]);
-				fp_attach_say("%s", "");
-			}
-		}
+		if (push_specs(a) == 0)
+			say_functions(a, "counting:", "counting every "
+			    "function");
 	} else if (strcmp(words[0], "results") == 0) {
 		if ((d = fp_attach_results(a)) != NULL) {
 			fp_attach_print_results(a, d, NULL);
@@ -186,28 +193,30 @@ command(struct attach *a, char *line)
 		status(a);
 	} else if (strcmp(words[0], "rate") == 0) {
 		if (n != 2) {
-			fp_attach_complain(a, "rate: give one interval, such as 10ms");
+			fp_attach_complain(a, "rate: give one interval, such "
+			    "as 10ms");
 			return 0;
 		}
 		rc = fp_parse_interval(words[1], &interval);
 		if (rc == -2) {
-			fp_attach_complain(a, "rate: interval '%s' is out of range (50us "
-			    "to 10s)", words[1]);
+			fp_attach_complain(a, "rate: interval '%s' is out of "
+			    "range (50us to 10s)", words[1]);
 		} else if (rc != 0) {
-			fp_attach_complain(a, "rate: invalid interval '%s' (a duration "
-			    "with its unit, such as 10ms, 500us or 0.01s)",
-			    words[1]);
+			fp_attach_complain(a, "rate: invalid interval '%s' (a "
+			    "duration with its unit, such as 10ms, 500us or "
+			    "0.01s)", words[1]);
 		} else if (fp__sampler_set_interval(a->sampler, interval) !=
 		    FP_OK) {
-			fp_attach_complain(a, "rate: interval '%s' is out of range",
-			    words[1]);
+			fp_attach_complain(a, "rate: interval '%s' is out of "
+			    "range", words[1]);
 		} else {
 			a->interval = interval;
-			fp_attach_say("sampling every %s", fp__format_duration(interval,
-			    ivl, sizeof ivl));
+			fp_attach_say("sampling every %s",
+			    fp__format_duration(interval, ivl, sizeof ivl));
 		}
 	} else {
-		fp_attach_complain(a, "unknown command '%s' (try help)", words[0]);
+		fp_attach_complain(a, "unknown command '%s' (try help)",
+		    words[0]);
 	}
 	return 0;
 }
@@ -258,7 +267,8 @@ fp_attach_read_commands(struct attach *a)
 		a->linelen = 0;
 		if (a->overlong) {
 			a->overlong = 0;
-			fp_attach_complain(a, "command line too long (ignored)");
+			fp_attach_complain(a, "command line too long "
+			    "(ignored)");
 		} else if (command(a, a->line)) {
 			return 1;
 		}

@@ -11,14 +11,15 @@
  *
  * Two ways to drive it. Interactive, when standard input is a terminal and
  * no --duration is given: a prompt takes start, stop, add, remove,
- * results, status, rate, help and exit (attach-prompt.c); Ctrl-C, exit or end of input
- * prints the final results. Scripted otherwise: it samples until
- * --duration has passed, the target exits, or SIGINT/SIGTERM (or "exit"),
- * then prints the table and writes the -o files. In scripted mode the same
- * commands are read from a standard input that is not a terminal, one a
- * line, so a script can ask for "results" mid-run; the end of that input
- * only ends the commands, not the sampling (a job started with stdin on
- * /dev/null must not stop at once).
+ * results, status, rate, help and exit (attach-prompt.c); Ctrl-C, exit
+ * or end of input prints the final results (attach-results.c). Scripted
+ * otherwise: it samples until --duration has passed, the target exits, or
+ * SIGINT/SIGTERM (or "exit"), then prints the table and writes the -o
+ * files. In scripted mode the same commands are read from a standard
+ * input that is not a terminal, one a line, so a script can ask for
+ * "results" mid-run; the end of that input only ends the commands, not
+ * the sampling (a job started with stdin on /dev/null must not stop at
+ * once).
  *
  * --dump prints every thread's stack once, each frame at the line it
  * runs, and exits.
@@ -403,9 +404,9 @@ session(struct attach *a)
 
 	a->started = fp__monotonic_ns();
 	if (a->interactive) {
-		fp_attach_say("sampling PID %d every %s; type help for the commands, "
-		    "exit or Ctrl-C to finish", a->pid, fp__format_duration(
-		    a->interval, dur, sizeof dur));
+		fp_attach_say("sampling PID %d every %s; type help for the "
+		    "commands, exit or Ctrl-C to finish", a->pid,
+		    fp__format_duration(a->interval, dur, sizeof dur));
 		fp_attach_prompt(a);
 	}
 	for (;;) {

@@ -23,6 +23,7 @@
 #include "report/report.h"
 #include "embed.h"
 #include "run.h"
+#include "stale-python.h"
 
 #define RUN_USAGE \
 	"fullprof [run] [OPTIONS] SCRIPT [ARGS...]\n" \
@@ -322,6 +323,7 @@ cmd_run_exec(int argc, char **argv)
 	ro.args = argv + optind;
 	if (resolve_outputs(&ro) != 0)
 		return fp_usage_error(NULL, "out of memory");
+	fp_warn_if_stale_python();
 	return fp_launch(&ro);
 }
 

@@ -20,6 +20,10 @@
  * raised soft limit itself stays (the first thread's stack cannot grow
  * past it): resource.getrlimit(RLIMIT_STACK) shows it, and processes the
  * program starts inherit it.
+ *
+ * Under valgrind fullprof does not execute itself again (valgrind would
+ * run the second start outside itself); the first thread has the stack
+ * valgrind's --main-stacksize gives it, 8 MiB by default.
  */
 #include "config.h"
 
@@ -31,6 +35,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
 
 #include "stack.h"
 
@@ -99,6 +108,17 @@ fp_stack_prepare(char **argv)
 		want = rl.rlim_max;
 	if (want <= rl.rlim_cur)
 		return;
+#ifdef RUNNING_ON_VALGRIND
+	/* valgrind would run the second start natively, and has reserved
+	 * the first thread's stack by its --main-stacksize already: only the
+	 * limit is raised, which is where glibc (and so the tracer's guard)
+	 * reads the first thread's stack size from. */
+	if (RUNNING_ON_VALGRIND) {
+		rl.rlim_cur = want;
+		setrlimit(RLIMIT_STACK, &rl);
+		return;
+	}
+#endif
 	/* The real path: /proc/self/exe itself would name valgrind's tool
 	 * under valgrind, which gives the client's path to readlink. */
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -467,5 +467,39 @@ def small_stack_limit_is_a_recursion_error():
           "no RecursionError naming the C stack: %r" % err[-500:])
 
 
+
+@test
+def warns_when_the_system_python_is_newer():
+    # The python3 fullprof was built against seen with a modification
+    # time far in the future (a copy bind-mounted over it in a mount
+    # namespace of the test's own): fullprof says its built-in interpreter
+    # is older, once, and runs the program all the same.
+    rc, out, err = run(["-q", "-c", "import sys; print(sys.executable)"],
+                       unset=("VIRTUAL_ENV",))
+    eq(rc, 0, "exit status")
+    eq(err, "", "stderr of a fullprof as new as its python3")
+    python = os.path.realpath(out.strip())
+    with TempDir() as d:
+        copy = os.path.join(d, "python")
+        with open(python, "rb") as src, open(copy, "wb") as dst:
+            dst.write(src.read())
+        os.utime(copy, (4102444800, 4102444800))    # 2100-01-01
+        rc, out, err = run_cmd(
+            ["unshare", "--mount", "sh", "-c",
+             'mount --bind "$1" "$2" && shift 2 && exec "$@"', "sh", copy,
+             python, FULLPROF, "-q", "-c", "print('ran')"],
+            unset=("VIRTUAL_ENV",))
+        if rc != 0 and "ran" not in out:
+            skip("cannot bind-mount in a mount namespace here: %s" %
+                 err.strip()[-200:])
+    eq(rc, 0, "exit status (stderr %r)" % err[-500:])
+    eq(out, "ran\n", "stdout")
+    lines = err.splitlines()
+    eq(len(lines), 1, "stderr lines (%r)" % err)
+    check(lines[0].startswith("fullprof: warning: ") and "2100-01-01" in
+          lines[0] and "rebuild fullprof" in lines[0],
+          "the warning: %r" % lines[0])
+
+
 if __name__ == "__main__":
     main()
