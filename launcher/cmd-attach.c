@@ -11,14 +11,15 @@
  *
  * Two ways to drive it. Interactive, when standard input is a terminal and
  * no --duration is given: a prompt takes start, stop, add, remove,
- * results, status, rate, help and exit; Ctrl-C, exit or end of input
- * prints the final results. Scripted otherwise: it samples until
- * --duration has passed, the target exits, or SIGINT/SIGTERM (or "exit"),
- * then prints the table and writes the -o files. In scripted mode the same
- * commands are read from a standard input that is not a terminal, one a
- * line, so a script can ask for "results" mid-run; the end of that input
- * only ends the commands, not the sampling (a job started with stdin on
- * /dev/null must not stop at once).
+ * results, status, rate, help and exit (attach-prompt.c); Ctrl-C, exit
+ * or end of input prints the final results (attach-results.c). Scripted
+ * otherwise: it samples until --duration has passed, the target exits, or
+ * SIGINT/SIGTERM (or "exit"), then prints the table and writes the -o
+ * files. In scripted mode the same commands are read from a standard
+ * input that is not a terminal, one a line, so a script can ask for
+ * "results" mid-run; the end of that input only ends the commands, not
+ * the sampling (a job started with stdin on /dev/null must not stop at
+ * once).
  *
  * --dump prints every thread's stack once, each frame at the line it
  * runs, and exits.
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "attach.h"
 #include "command.h"
 #include "core/filter.h"
 #include "report/formats.h"
@@ -57,38 +59,7 @@
 	"       fullprof attach --dump -p PID"
 #define DEFAULT_INTERVAL 10000000ll	/* 10ms */
 #define POLL_MS 50			/* how often the target is checked */
-#define LINE_MAX_LEN 4096
 #define PROBE_TRIES 20			/* reads of the threads before giving up */
-
-struct attach {
-	/* Options */
-	int pid;
-	fp_time_t interval;
-	int cpu;
-	fp__filter_t functions;	/* -F, add, remove */
-	fp_time_t duration;	/* 0: until stopped */
-	const char **outputs;
-	int noutputs;
-	const char *format;
-	fp__sort_key_t sort;
-	size_t limit;
-	int quiet, dump;
-
-	/* State */
-	fp__pyproc_t proc;
-	fp__pylayout_t layout;
-	fp__meta_t meta;
-	fp__sampler_t *sampler;
-	int interactive;	/* a prompt on a terminal */
-	int reading;		/* standard input is still read for commands */
-	int paused;
-	int failed;		/* a command of a script failed */
-	fp_time_t started;	/* monotonic, when sampling (re)started */
-	char cwd[PATH_MAX];
-	char line[LINE_MAX_LEN];
-	size_t linelen;
-	int overlong;		/* the line being read is too long: skip it */
-};
 
 static volatile sig_atomic_t stop_signal;
 
@@ -160,29 +131,6 @@ print_help(void)
 "See fullprof(1) for details.\n", stdout);
 }
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int target_error(const struct attach *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void complain(struct attach *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Prints "fullprof: attach: MESSAGE" and a pointer to the help to stderr;
- * returns FP_EXIT_USAGE. */
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fullprof: attach: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'fullprof attach --help' for more information.\n", stderr);
-	return FP_EXIT_USAGE;
-}
-
 /* Prints "fullprof: attach: PID N: MESSAGE" to stderr; returns 1. */
 static int
 target_error(const struct attach *a, const char *fmt, ...)
@@ -197,34 +145,6 @@ target_error(const struct attach *a, const char *fmt, ...)
 	return 1;
 }
 
-/* Prints a line for the user on standard output. */
-static void
-say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-/* Prints a line about a command that failed to standard error. */
-static void
-complain(struct attach *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("fullprof: attach: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (!a->interactive)
-		a->failed = 1;
-}
 
 /* Records a stop request (SIGINT, SIGTERM). */
 static void
@@ -252,18 +172,6 @@ target_alive(int pid)
 	return p[2] != 'Z' && p[2] != 'X';
 }
 
-/* Returns non-zero when spec is among the functions named. */
-static int
-has_spec(const struct attach *a, const char *spec)
-{
-	size_t i;
-
-	for (i = 0; i < a->functions.count; i++) {
-		if (strcmp(a->functions.specs[i], spec) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 /* Parses a duration for --duration: a duration with its unit, or a bare
  * number of seconds; it must not be 0. Returns 0 or -1. */
@@ -483,346 +391,6 @@ out:
 	return status;
 }
 
-/* Names the target's threads in a copy of the results: its main thread
- * (the one whose OS id is the pid) "MainThread", as threading does. */
-static void
-name_threads(const struct attach *a, fp__pdata_t *d)
-{
-	size_t i;
-	char *name;
-
-	for (i = 0; i < d->nthreads; i++) {
-		if (d->threads[i].native_id != a->pid ||
-		    (name = strdup("MainThread")) == NULL)
-			continue;
-		free(d->threads[i].name);
-		d->threads[i].name = name;
-	}
-}
-
-/* Returns a copy of the results so far with the threads named, or NULL
- * after a message (ENOMEM). */
-static fp__pdata_t *
-results(struct attach *a)
-{
-	fp__pdata_t *d = fp__sampler_pdata(a->sampler);
-
-	if (d == NULL) {
-		complain(a, "out of memory");
-		return NULL;
-	}
-	name_threads(a, d);
-	return d;
-}
-
-/* The render options of the table or of the files. */
-static fp__render_opts_t
-render_opts(const struct attach *a, int file)
-{
-	fp__render_opts_t o;
-
-	memset(&o, 0, sizeof o);
-	o.sort = a->sort;
-	o.limit = file ? 0 : a->limit;
-	o.cwd = a->cwd[0] != '\0' ? a->cwd : NULL;
-	return o;
-}
-
-/* Prints d to standard output in format (the table unless said). Returns
- * 0 or -1 after a message. */
-static int
-print_results(struct attach *a, const fp__pdata_t *d, const char *format)
-{
-	const fp__format_t *f = fp__format_find(format ? format : "table");
-	fp__render_opts_t o = render_opts(a, 0);
-	fp__buf_t out;
-	int rc, err = 0;
-
-	fflush(stdout);
-	fp__buf_init(&out);
-	rc = f->render(&out, d, &o);
-	if (rc == FP_OK && out.nomem)
-		rc = FP_ERR_NOMEM;
-	if (rc == FP_OK)
-		err = fp__write_all(STDOUT_FILENO, out.data ? out.data : "",
-		    out.len);
-	fp__buf_free(&out);
-	if (rc != FP_OK) {
-		complain(a, "cannot write the %s report: %s", f->name,
-		    fp_strerror(rc));
-		return -1;
-	}
-	if (err != 0) {
-		complain(a, "cannot write to standard output: %s",
-		    strerror(err));
-		return -1;
-	}
-	return 0;
-}
-
-/* Writes the final results: the -o files, then the table (or -f format)
- * on standard output unless -q or an -o file is standard output. Returns
- * the exit status. */
-static int
-final_results(struct attach *a)
-{
-	fp__render_opts_t o = render_opts(a, 1);
-	const fp__format_t *f;
-	fp__pdata_t *d;
-	int i, rc, sys_errno = 0, status = 0, stdout_used = 0;
-
-	if ((d = results(a)) == NULL)
-		return 1;
-	for (i = 0; i < a->noutputs; i++) {
-		const char *path = a->outputs[i];
-
-		f = fp__format_for_path(path);
-		stdout_used |= strcmp(path, "-") == 0;
-		rc = fp__pdata_write(d, a->format ? a->format : f ? f->name :
-		    "table", path, &o, &sys_errno);
-		if (rc != FP_OK) {
-			fprintf(stderr, "fullprof: attach: cannot write %s: %s\n",
-			    path, rc == FP_ERR_IO ? strerror(sys_errno) :
-			    fp_strerror(rc));
-			status = FP_EXIT_CANTCREAT;
-		}
-	}
-	if (!a->quiet && !stdout_used && print_results(a, d,
-	    a->noutputs == 0 ? a->format : NULL) != 0)
-		status = FP_EXIT_CANTCREAT;
-	fp__pdata_free(d);
-	return status;
-}
-
-/* Says what is being sampled and how it goes ("status"). */
-static void
-status(struct attach *a)
-{
-	fp__pdata_t *d = results(a);
-	char ivl[32], dur[32], ver[32];
-	size_t i;
-
-	if (d == NULL)
-		return;
-	say("%s PID %d (Python %s) every %s, %s timer; %s sampled; samples "
-	    "taken %llu of %llu requested, %llu dropped",
-	    a->paused ? "stopped:" : "sampling", a->pid,
-	    fp__pyversion_str(a->proc.version, ver, sizeof ver),
-	    fp__format_duration(d->meta.interval, ivl, sizeof ivl),
-	    a->cpu ? "cpu" : "wall",
-	    fp__format_duration(d->meta.duration, dur, sizeof dur),
-	    (unsigned long long)d->meta.samples_taken,
-	    (unsigned long long)d->meta.samples_requested,
-	    (unsigned long long)d->meta.samples_dropped);
-	if (a->functions.count == 0) {
-		say("functions: every function");
-	} else {
-		printf("functions:");
-		for (i = 0; i < a->functions.count; i++)
-			printf(" %s", a->functions.specs[i]);
-		say("%s", "");
-	}
-	for (i = 0; i < d->nthreads; i++)
-		say("thread %s: ident %llu, native id %lld", d->threads[i].name ?
-		    d->threads[i].name : "?",
-		    (unsigned long long)d->threads[i].ident,
-		    (long long)d->threads[i].native_id);
-	fp__pdata_free(d);
-}
-
-/* Prints the commands ("help"). */
-static void
-command_help(void)
-{
-	say("commands:\n"
-	    "  start            start a new profile (after stop)\n"
-	    "  stop             stop sampling and print the results\n"
-	    "  add NAME...      also count samples with NAME on the stack\n"
-	    "  remove NAME...   stop counting NAME (none left: everything)\n"
-	    "  results          print the results so far\n"
-	    "  status           what is sampled, how fast, how much\n"
-	    "  rate INTERVAL    sample every INTERVAL (10ms, 500us, ...)\n"
-	    "  help             this list\n"
-	    "  exit             print the final results and end");
-}
-
-/* Hands the current specs to the sampler; returns 0 or -1 after a
- * message. */
-static int
-push_specs(struct attach *a)
-{
-	if (fp__sampler_set_specs(a->sampler,
-	    (const char *const *)a->functions.specs,
-	    a->functions.count) != FP_OK) {
-		complain(a, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* Runs one command line; returns 1 when it asks to end, else 0. */
-static int
-command(struct attach *a, char *line)
-{
-	char *words[256], *w, *save = NULL, ivl[32];
-	fp_time_t interval;
-	size_t n = 0, i;
-	fp__pdata_t *d;
-	int rc;
-
-	for (w = strtok_r(line, " \t\r\n", &save); w != NULL && n < 256;
-	    w = strtok_r(NULL, " \t\r\n", &save))
-		words[n++] = w;
-	if (n == 0 || words[0][0] == '#')
-		return 0;
-	if (strcmp(words[0], "exit") == 0 || strcmp(words[0], "quit") == 0) {
-		return 1;
-	} else if (strcmp(words[0], "help") == 0 ||
-	    strcmp(words[0], "?") == 0) {
-		command_help();
-	} else if (strcmp(words[0], "start") == 0) {
-		if (!a->paused) {
-			say("already sampling PID %d (stop first)", a->pid);
-			return 0;
-		}
-		fp__sampler_clear(a->sampler);
-		fp__sampler_pause(a->sampler, 0);
-		a->paused = 0;
-		a->started = fp__monotonic_ns();
-		say("sampling PID %d: a new profile", a->pid);
-	} else if (strcmp(words[0], "stop") == 0) {
-		if (a->paused) {
-			say("already stopped (start begins a new profile)");
-			return 0;
-		}
-		fp__sampler_pause(a->sampler, 1);
-		a->paused = 1;
-		say("stopped");
-		if ((d = results(a)) != NULL) {
-			print_results(a, d, NULL);
-			fp__pdata_free(d);
-		}
-	} else if (strcmp(words[0], "add") == 0 ||
-	    strcmp(words[0], "remove") == 0) {
-		int adding = words[0][0] == 'a';
-
-		if (n < 2) {
-			complain(a, "%s: name at least one function", words[0]);
-			return 0;
-		}
-		for (i = 1; i < n; i++) {
-			if (adding && fp__filter_add(&a->functions,
-			    words[i]) == FP_ERR_NOMEM) {
-				complain(a, "out of memory");
-				return 0;
-			}
-			if (!adding && !has_spec(a, words[i]))
-				complain(a, "remove: %s was not named (%s)",
-				    words[i], a->functions.count == 0 ? "no "
-				    "function is, so every one is counted" :
-				    "see status");
-			else if (!adding)
-				fp__filter_remove(&a->functions, words[i]);
-		}
-		if (push_specs(a) == 0) {
-			if (a->functions.count == 0) {
-				say("counting every function");
-			} else {
-				printf("counting:");
-				for (i = 0; i < a->functions.count; i++)
-					printf(" %s", a->functions.specs[i]);
-				say("%s", "");
-			}
-		}
-	} else if (strcmp(words[0], "results") == 0) {
-		if ((d = results(a)) != NULL) {
-			print_results(a, d, NULL);
-			fp__pdata_free(d);
-		}
-	} else if (strcmp(words[0], "status") == 0) {
-		status(a);
-	} else if (strcmp(words[0], "rate") == 0) {
-		if (n != 2) {
-			complain(a, "rate: give one interval, such as 10ms");
-			return 0;
-		}
-		rc = fp_parse_interval(words[1], &interval);
-		if (rc == -2) {
-			complain(a, "rate: interval '%s' is out of range (50us "
-			    "to 10s)", words[1]);
-		} else if (rc != 0) {
-			complain(a, "rate: invalid interval '%s' (a duration "
-			    "with its unit, such as 10ms, 500us or 0.01s)",
-			    words[1]);
-		} else if (fp__sampler_set_interval(a->sampler, interval) !=
-		    FP_OK) {
-			complain(a, "rate: interval '%s' is out of range",
-			    words[1]);
-		} else {
-			a->interval = interval;
-			say("sampling every %s", fp__format_duration(interval,
-			    ivl, sizeof ivl));
-		}
-	} else {
-		complain(a, "unknown command '%s' (try help)", words[0]);
-	}
-	return 0;
-}
-
-/* Prints the prompt of interactive mode. */
-static void
-prompt(const struct attach *a)
-{
-	if (a->interactive) {
-		fputs("(fullprof) ", stdout);
-		fflush(stdout);
-	}
-}
-
-/* Reads what standard input has and runs each complete line. Returns 1
- * when a command or the end of input asks to end, else 0. */
-static int
-read_commands(struct attach *a)
-{
-	char buf[1024];
-	ssize_t got;
-	size_t i;
-
-	got = read(STDIN_FILENO, buf, sizeof buf);
-	if (got < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
-	if (got <= 0) {		/* the end, or an input that cannot be read */
-		a->reading = 0;
-		if (a->linelen > 0 && !a->overlong) {
-			a->line[a->linelen] = '\0';
-			a->linelen = 0;
-			if (command(a, a->line))
-				return 1;
-		}
-		if (a->interactive)
-			putchar('\n');
-		return a->interactive;	/* Ctrl-D ends a session */
-	}
-	for (i = 0; i < (size_t)got; i++) {
-		if (buf[i] != '\n') {
-			if (a->linelen + 1 < sizeof a->line)
-				a->line[a->linelen++] = buf[i];
-			else
-				a->overlong = 1;
-			continue;
-		}
-		a->line[a->linelen] = '\0';
-		a->linelen = 0;
-		if (a->overlong) {
-			a->overlong = 0;
-			complain(a, "command line too long (ignored)");
-		} else if (command(a, a->line)) {
-			return 1;
-		}
-		prompt(a);
-	}
-	return 0;
-}
 
 /* Samples until the end (see the top of the file), running commands.
  * Returns the exit status. */
@@ -836,10 +404,10 @@ session(struct attach *a)
 
 	a->started = fp__monotonic_ns();
 	if (a->interactive) {
-		say("sampling PID %d every %s; type help for the commands, "
-		    "exit or Ctrl-C to finish", a->pid, fp__format_duration(
-		    a->interval, dur, sizeof dur));
-		prompt(a);
+		fp_attach_say("sampling PID %d every %s; type help for the "
+		    "commands, exit or Ctrl-C to finish", a->pid,
+		    fp__format_duration(a->interval, dur, sizeof dur));
+		fp_attach_prompt(a);
 	}
 	for (;;) {
 		if (stop_signal)
@@ -861,12 +429,12 @@ session(struct attach *a)
 		if (deadline != 0 && (deadline - now) / 1000000 < timeout)
 			timeout = (int)((deadline - now) / 1000000) + 1;
 		rc = poll(&pfd, a->reading ? 1 : 0, timeout);
-		if (rc > 0 && read_commands(a))
+		if (rc > 0 && fp_attach_read_commands(a))
 			break;
 	}
 	if (a->interactive && stop_signal)
 		putchar('\n');
-	return final_results(a);
+	return fp_attach_final_results(a);
 }
 
 /* Starts the sampler and runs the session; returns the exit status. */
@@ -979,57 +547,59 @@ cmd_attach_exec(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (fp_parse_int_option(optarg, 1, INT_MAX, &pid) != 0)
-				status = usage_error("invalid PID '%s' (a process "
-				    "id, a whole number from 1)", optarg);
+				status = fp_usage_error("attach", "invalid PID "
+				    "'%s' (a process id, a whole number from "
+				    "1)", optarg);
 			else
 				a.pid = pid;
 			break;
 		case 's':
-			if ((rc = fp_parse_interval(optarg, &a.interval)) == -2)
-				status = usage_error("sampling interval '%s' is "
-				    "out of range (50us to 10s)", optarg);
-			else if (rc != 0)
-				status = usage_error("invalid sampling interval "
-				    "'%s' (a duration with its unit, such as "
-				    "10ms, 500us or 0.01s)", optarg);
+			if ((rc = fp_parse_interval(optarg, &a.interval)) != 0)
+				status = fp_interval_error("attach", optarg, rc);
 			break;
 		case 't':
 			if (strcmp(optarg, "wall") == 0 ||
 			    strcmp(optarg, "cpu") == 0)
 				a.cpu = optarg[0] == 'c';
 			else
-				status = usage_error("unknown timer '%s' (choose "
-				    "wall or cpu)", optarg);
+				status = fp_usage_error("attach", "unknown "
+				    "timer '%s' (choose wall or cpu)", optarg);
 			break;
 		case 'F':
 			if (optarg[0] == '\0')
-				status = usage_error("empty function name");
+				status = fp_usage_error("attach", "empty "
+				    "function name");
 			else if (fp__filter_add(&a.functions, optarg) != FP_OK)
-				status = usage_error("out of memory");
+				status = fp_usage_error("attach", "out of "
+				    "memory");
 			break;
 		case 'R':
 			if ((rc = fp_read_functions_file(optarg,
 			    add_function_spec, &a.functions)) == -2)
-				status = usage_error("out of memory");
+				status = fp_usage_error("attach", "out of "
+				    "memory");
 			else if (rc != 0)
-				status = usage_error("cannot read functions file "
-				    "'%s': %s", optarg, strerror(errno));
+				status = fp_usage_error("attach", "cannot read "
+				    "functions file '%s': %s", optarg,
+				    strerror(errno));
 			break;
 		case 'd':
 			if (parse_run_time(optarg, &a.duration) != 0)
-				status = usage_error("invalid duration '%s' (such "
-				    "as 30s, 500ms, or a number of seconds)",
-				    optarg);
+				status = fp_usage_error("attach", "invalid "
+				    "duration '%s' (such as 30s, 500ms, or a "
+				    "number of seconds)", optarg);
 			break;
 		case 'o':
 			if (optarg[0] == '\0') {
-				status = usage_error("empty output file name");
+				status = fp_usage_error("attach", "empty "
+				    "output file name");
 				break;
 			}
 			no = realloc(a.outputs, ((size_t)a.noutputs + 1) *
 			    sizeof *no);
 			if (no == NULL) {
-				status = usage_error("out of memory");
+				status = fp_usage_error("attach", "out of "
+				    "memory");
 				break;
 			}
 			a.outputs = no;
@@ -1037,21 +607,23 @@ cmd_attach_exec(int argc, char **argv)
 			break;
 		case 'f':
 			if (fp__format_find(optarg) == NULL)
-				status = usage_error("unknown format '%s' (choose "
-				    "%s)", optarg, fp__format_names());
+				status = fp_usage_error("attach", "unknown "
+				    "format '%s' (choose %s)", optarg,
+				    fp__format_names());
 			else
 				a.format = optarg;
 			break;
 		case 'S':
 			if (fp__sort_key_parse(optarg, &a.sort) != 0)
-				status = usage_error("unknown sort key '%s' "
-				    "(choose total, own, calls, mean, max or "
-				    "name)", optarg);
+				status = fp_usage_error("attach", "unknown "
+				    "sort key '%s' (choose total, own, calls, "
+				    "mean, max or name)", optarg);
 			break;
 		case 'L':
 			if (fp_parse_limit(optarg, &a.limit) != 0)
-				status = usage_error("invalid limit '%s' (a "
-				    "whole number of rows, 0 for all)", optarg);
+				status = fp_usage_error("attach", "invalid "
+				    "limit '%s' (a whole number of rows, 0 for "
+				    "all)", optarg);
 			break;
 		case 'q':
 			a.quiet = 1;
@@ -1063,33 +635,23 @@ cmd_attach_exec(int argc, char **argv)
 			print_help();
 			status = 0;
 			break;
-		case ':':
-			status = usage_error("option '%s' needs a value",
-			    fp_option_as_typed(argv[optind - 1], optopt));
-			break;
-		default:
-			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
-			    strchr(argv[optind - 1], '=') != NULL &&
-			    fp_is_known_long(longopts, argv[optind - 1]))
-				status = usage_error("option '%s' takes no value",
-				    fp_option_as_typed(argv[optind - 1],
-				    optopt));
-			else
-				status = usage_error("unknown option '%s'",
-				    fp_option_as_typed(argv[optind - 1],
-				    optopt));
+		default:	/* ':' (no value) or '?' */
+			status = fp_option_error("attach", longopts, c,
+			    argv[optind - 1], optopt);
 			break;
 		}
 	}
 	if (status >= 0)
 		goto out;
 	if (optind < argc)
-		status = usage_error("unexpected argument '%s' (the process is "
-		    "given with -p PID)", argv[optind]);
+		status = fp_usage_error("attach", "unexpected argument '%s' "
+		    "(the process is given with -p PID)", argv[optind]);
 	else if (a.pid < 0)
-		status = usage_error("no process to attach to (give -p PID)");
+		status = fp_usage_error("attach", "no process to attach to "
+		    "(give -p PID)");
 	else if (a.pid == (int)getpid())
-		status = usage_error("PID %d is fullprof itself", a.pid);
+		status = fp_usage_error("attach", "PID %d is fullprof itself",
+		    a.pid);
 	if (status >= 0)
 		goto out;
 	if (getcwd(a.cwd, sizeof a.cwd) == NULL)

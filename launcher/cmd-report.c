@@ -112,25 +112,8 @@ print_help(void)
 "See fullprof(1) for details.\n", stdout);
 }
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
 static void bad_input(struct merged *m, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
-/* Prints "fullprof: report: MESSAGE" and a pointer to the help to stderr;
- * returns FP_EXIT_USAGE. */
-static int
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("fullprof: report: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'fullprof report --help' for more information.\n", stderr);
-	return FP_EXIT_USAGE;
-}
 
 /* Prints one line about an input that cannot be used and marks it. */
 static void
@@ -422,18 +405,21 @@ cmd_report_exec(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			if (optarg[0] == '\0')
-				return usage_error("empty output file name");
+				return fp_usage_error("report", "empty output "
+				    "file name");
 			no = realloc(ro.outputs, ((size_t)ro.noutputs + 1) *
 			    sizeof *no);
 			if (no == NULL)
-				return usage_error("out of memory");
+				return fp_usage_error("report", "out of "
+				    "memory");
 			ro.outputs = no;
 			no[ro.noutputs++] = optarg;
 			break;
 		case 'f':
 			if (fp__format_find(optarg) == NULL)
-				return usage_error("unknown format '%s' (choose "
-				    "%s)", optarg, fp__format_names());
+				return fp_usage_error("report", "unknown "
+				    "format '%s' (choose %s)", optarg,
+				    fp__format_names());
 			ro.format = optarg;
 			break;
 		case 'P':
@@ -441,26 +427,28 @@ cmd_report_exec(int argc, char **argv)
 			break;
 		case 'S':
 			if (fp__sort_key_parse(optarg, &ro.sort) != 0)
-				return usage_error("unknown sort key '%s' (choose "
-				    "total, own, calls, mean, max or name)",
-				    optarg);
+				return fp_usage_error("report", "unknown sort "
+				    "key '%s' (choose total, own, calls, mean, "
+				    "max or name)", optarg);
 			break;
 		case 'L':
 			if (fp_parse_limit(optarg, &ro.limit) != 0)
-				return usage_error("invalid limit '%s' (a whole "
-				    "number of rows, 0 for all)", optarg);
+				return fp_usage_error("report", "invalid limit "
+				    "'%s' (a whole number of rows, 0 for all)",
+				    optarg);
 			break;
 		case 'W':
 			if (fp_parse_int_option(optarg, 100, 100000,
 			    &ro.width) != 0)
-				return usage_error("invalid width '%s' (pixels, "
-				    "100 to 100000)", optarg);
+				return fp_usage_error("report", "invalid width "
+				    "'%s' (pixels, 100 to 100000)", optarg);
 			break;
 		case 'T':
 			if (fp_parse_share(optarg, &ro.threshold) != 0)
-				return usage_error("invalid threshold '%s' (a "
-				    "share of the total from 0 to 1, or a "
-				    "percentage such as 0.5%%)", optarg);
+				return fp_usage_error("report", "invalid "
+				    "threshold '%s' (a share of the total from "
+				    "0 to 1, or a percentage such as 0.5%%)",
+				    optarg);
 			break;
 		case 'q':
 			ro.quiet = 1;
@@ -469,23 +457,14 @@ cmd_report_exec(int argc, char **argv)
 			print_help();
 			free(ro.outputs);
 			return 0;
-		case ':':
-			return usage_error("option '%s' needs a value",
-			    fp_option_as_typed(argv[optind - 1], optopt));
-		default:
-			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
-			    strchr(argv[optind - 1], '=') != NULL &&
-			    fp_is_known_long(longopts, argv[optind - 1]))
-				return usage_error("option '%s' takes no value",
-				    fp_option_as_typed(argv[optind - 1],
-				    optopt));
-			return usage_error("unknown option '%s'",
-			    fp_option_as_typed(argv[optind - 1], optopt));
+		default:	/* ':' (no value) or '?' */
+			return fp_option_error("report", longopts, c,
+			    argv[optind - 1], optopt);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("no profile to read (give .fprof files or "
-		    "directories)");
+		return fp_usage_error("report", "no profile to read (give "
+		    ".fprof files or directories)");
 	for (i = optind; i < argc && !m.nomem; i++) {
 		if (argv[i][0] == '\0')
 			bad_input(&m, "''", "empty file name");

@@ -21,7 +21,9 @@
 #include "report/formats.h"
 #include "options.h"
 #include "report/report.h"
+#include "embed.h"
 #include "run.h"
+#include "stale-python.h"
 
 #define RUN_USAGE \
 	"fullprof [run] [OPTIONS] SCRIPT [ARGS...]\n" \
@@ -206,52 +208,57 @@ cmd_run_exec(int argc, char **argv)
 		switch (c) {
 		case 't':
 			if (fp__timer_kind_parse(optarg, &ro.timer) != 0)
-				return fp_usage_error("unknown timer '%s' (choose "
-				    "wall, cpu or process)", optarg);
+				return fp_usage_error(NULL, "unknown timer "
+				    "'%s' (choose wall, cpu or process)",
+				    optarg);
 			break;
 		case 's':
 			if ((rc = fp_parse_interval(optarg,
 			    &ro.sample_interval)) != 0)
-				return fp_interval_error(optarg, rc);
+				return fp_interval_error(NULL, optarg, rc);
 			break;
 		case 'f':
 			if (fp__format_find(optarg) == NULL)
-				return fp_usage_error("unknown format '%s' "
-				    "(choose %s)", optarg, fp__format_names());
+				return fp_usage_error(NULL, "unknown format "
+				    "'%s' (choose %s)", optarg,
+				    fp__format_names());
 			ro.format = optarg;
 			break;
 		case 'o':
 			if (optarg[0] == '\0')
-				return fp_usage_error("empty output file name");
+				return fp_usage_error(NULL, "empty output file "
+				    "name");
 			if (add_output(&ro, optarg) != 0)
-				return fp_usage_error("out of memory");
+				return fp_usage_error(NULL, "out of memory");
 			break;
 		case 'W':
 			if (fp_parse_int_option(optarg, 100, 100000, &ro.width) != 0)
-				return fp_usage_error("invalid width '%s' (pixels, "
-				    "100 to 100000)", optarg);
+				return fp_usage_error(NULL, "invalid width "
+				    "'%s' (pixels, 100 to 100000)", optarg);
 			break;
 		case 'M':
 			if (fp_parse_duration(optarg, &ro.trace_min) != 0)
-				return fp_usage_error("invalid duration '%s' (such "
-				    "as 100us, 1ms or 0.5s)", optarg);
+				return fp_usage_error(NULL, "invalid duration "
+				    "'%s' (such as 100us, 1ms or 0.5s)",
+				    optarg);
 			break;
 		case 'T':
 			if (fp_parse_share(optarg, &ro.threshold) != 0)
-				return fp_usage_error("invalid threshold '%s' (a "
-				    "share of the total from 0 to 1, or a "
-				    "percentage such as 0.5%%)", optarg);
+				return fp_usage_error(NULL, "invalid threshold "
+				    "'%s' (a share of the total from 0 to 1, "
+				    "or a percentage such as 0.5%%)", optarg);
 			break;
 		case 'S':
 			if (fp__sort_key_parse(optarg, &ro.sort) != 0)
-				return fp_usage_error("unknown sort key '%s' "
-				    "(choose total, own, calls, mean, max or "
-				    "name)", optarg);
+				return fp_usage_error(NULL, "unknown sort key "
+				    "'%s' (choose total, own, calls, mean, max "
+				    "or name)", optarg);
 			break;
 		case 'L':
 			if (fp_parse_limit(optarg, &ro.limit) != 0)
-				return fp_usage_error("invalid limit '%s' (a "
-				    "whole number of rows, 0 for all)", optarg);
+				return fp_usage_error(NULL, "invalid limit "
+				    "'%s' (a whole number of rows, 0 for all)",
+				    optarg);
 			break;
 		case 'B':
 			ro.builtins = 1;
@@ -267,17 +274,19 @@ cmd_run_exec(int argc, char **argv)
 			break;
 		case 'F':
 			if (optarg[0] == '\0')
-				return fp_usage_error("empty function name");
+				return fp_usage_error(NULL, "empty function "
+				    "name");
 			if (add_function(&ro, optarg) != 0)
-				return fp_usage_error("out of memory");
+				return fp_usage_error(NULL, "out of memory");
 			break;
 		case 'R':
 			if ((rc = fp_read_functions_file(optarg,
 			    add_function, &ro)) == -2)
-				return fp_usage_error("out of memory");
+				return fp_usage_error(NULL, "out of memory");
 			if (rc != 0)
-				return fp_usage_error("cannot read functions "
-				    "file '%s': %s", optarg, strerror(errno));
+				return fp_usage_error(NULL, "cannot read "
+				    "functions file '%s': %s", optarg,
+				    strerror(errno));
 			break;
 		case 'h':
 			print_help();
@@ -292,36 +301,29 @@ cmd_run_exec(int argc, char **argv)
 			ro.target = optarg;
 			done = 1;
 			break;
-		case ':':
-			return fp_usage_error("option '%s' needs a value",
-			    fp_option_as_typed(argv[optind - 1], optopt));
-		default:
-			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
-			    strchr(argv[optind - 1], '=') != NULL &&
-			    fp_is_known_long(longopts, argv[optind - 1]))
-				return fp_usage_error("option '%s' takes no value",
-				    fp_option_as_typed(argv[optind - 1], optopt));
-			return fp_usage_error("unknown option '%s'",
-			    fp_option_as_typed(argv[optind - 1], optopt));
+		default:	/* ':' (no value) or '?' */
+			return fp_option_error(NULL, longopts, c,
+			    argv[optind - 1], optopt);
 		}
 	}
 	if (ro.sample_interval != 0 && ro.timer != FP_TIMER_WALL &&
 	    ro.timer != FP_TIMER_CPU)
-		return fp_usage_error("--sample measures wall or cpu time, not "
-		    "'process' (choose --timer=wall or --timer=cpu)");
+		return fp_usage_error(NULL, "--sample measures wall or cpu "
+		    "time, not 'process' (choose --timer=wall or --timer=cpu)");
 	if (ro.sample_interval != 0 && ro.builtins)
-		return fp_usage_error("--builtins needs tracing: samples show "
-		    "Python frames only (drop --sample or --builtins)");
+		return fp_usage_error(NULL, "--builtins needs tracing: samples "
+		    "show Python frames only (drop --sample or --builtins)");
 	if (ro.target == NULL) {
 		if (optind >= argc)
-			return fp_usage_error("no program to run (give a "
+			return fp_usage_error(NULL, "no program to run (give a "
 			    "SCRIPT, -m MODULE or -c CODE)");
 		ro.target = argv[optind++];
 	}
 	ro.nargs = argc - optind;
 	ro.args = argv + optind;
 	if (resolve_outputs(&ro) != 0)
-		return fp_usage_error("out of memory");
+		return fp_usage_error(NULL, "out of memory");
+	fp_warn_if_stale_python();
 	return fp_launch(&ro);
 }
 

@@ -19,8 +19,11 @@ extern const struct fp_cmd_entry fp_cmd_run_entry;
 extern const struct fp_cmd_entry fp_cmd_report_entry;
 extern const struct fp_cmd_entry fp_cmd_attach_entry;
 
-/* Prints "fullprof: MESSAGE" and a pointer to --help to stderr, and returns
- * FP_EXIT_USAGE. */
-int fp_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The usage error of every command (options.c): prints "fullprof: MESSAGE"
+ * ("fullprof: COMMAND: MESSAGE" for a named command) and a pointer to the
+ * command's --help to stderr, and returns FP_EXIT_USAGE. command is NULL
+ * for run, the command of "fullprof [OPTIONS] PROGRAM". */
+int fp_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif /* FP_COMMAND_H */

@@ -8,8 +8,6 @@
 
 #include <Python.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +17,10 @@
 #include "core/profile.h"
 #include "python/pyfunc.h"
 #include "python/pymodule.h"
+#include "embed.h"
+#include "exit-report.h"
 #include "run.h"
 #include "subprocesses.h"
-
-/* The interpreter thread's stack: room for about a million nested Python
- * calls (see fp_launch). */
-#define INTERPRETER_STACK_BYTES ((size_t)512 * 1024 * 1024)
 
 /* Returns the interpreter path python3 itself would be: the virtualenv's
  * python when VIRTUAL_ENV names one (so its packages are importable),
@@ -44,6 +40,47 @@ interpreter_path(char *buf, size_t size)
 		}
 	}
 	return FP_PYTHON_EXECUTABLE;
+}
+
+/* Sets sys.orig_argv to the command line python3 would have been given:
+ * the interpreter, then SCRIPT, -m MODULE or -c CODE, then the program's
+ * arguments (Python would take the arguments without the interpreter and
+ * the module or code). Call after the arguments are set, which
+ * pre-initialises Python, so that Py_DecodeLocale decodes as python3 does.
+ * Returns the status of PyConfig_SetWideStringList. */
+static PyStatus
+set_orig_argv(PyConfig *config, const struct run_options *ro,
+    const char *interpreter)
+{
+	const char **bytes;
+	wchar_t **wide;
+	PyStatus status = PyStatus_NoMemory();
+	int i, n = 0;
+
+	bytes = calloc((size_t)ro->nargs + 3, sizeof *bytes);
+	wide = calloc((size_t)ro->nargs + 3, sizeof *wide);
+	if (bytes == NULL || wide == NULL)
+		goto out;
+	bytes[n++] = interpreter;
+	if (ro->kind == RUN_MODULE)
+		bytes[n++] = "-m";
+	else if (ro->kind == RUN_COMMAND)
+		bytes[n++] = "-c";
+	bytes[n++] = ro->target;
+	for (i = 0; i < ro->nargs; i++)
+		bytes[n++] = ro->args[i];
+	for (i = 0; i < n; i++) {
+		if ((wide[i] = Py_DecodeLocale(bytes[i], NULL)) == NULL)
+			goto out;
+	}
+	status = PyConfig_SetWideStringList(config, &config->orig_argv,
+	    (Py_ssize_t)n, wide);
+out:
+	for (i = 0; wide != NULL && i < n; i++)
+		PyMem_RawFree(wide[i]);
+	free(wide);
+	free(bytes);
+	return status;
 }
 
 /* Exits like python3 does when the configuration cannot be applied. */
@@ -120,14 +157,17 @@ record_command_line(fp_profile_t *profile, const struct run_options *ro)
 	free(argv);
 }
 
-/* Runs the program under the profiler and returns fullprof's exit status;
- * the body of the interpreter thread. */
-static int
-launch(const struct run_options *ro)
+/* Runs the program under the profiler and returns fullprof's exit status.
+ * The interpreter runs on the process's first thread, as under python3;
+ * that thread's stack was made big enough for deep recursion under the
+ * frame hook before fullprof started for good (stack.c). */
+int
+fp_launch(const struct run_options *ro)
 {
 	PyConfig config;
 	PyStatus status;
 	char pybuf[PATH_MAX], cwd[PATH_MAX], **argv;
+	const char *python;
 	char *stdlib;
 	fp_options_t opts;
 	fp_profile_t *profile;
@@ -154,10 +194,16 @@ launch(const struct run_options *ro)
 	config.parse_argv = ro->kind == RUN_ARGV;
 	status = PyConfig_SetBytesArgv(&config, n, argv);
 	check_status(status, &config);
+	python = interpreter_path(pybuf, sizeof pybuf);
 	status = PyConfig_SetBytesString(&config, &config.program_name,
-	    interpreter_path(pybuf, sizeof pybuf));
+	    python);
 	check_status(status, &config);
 	free(argv);
+	/* RUN_ARGV: Python keeps the whole command line as it is. */
+	if (ro->kind != RUN_ARGV) {
+		status = set_orig_argv(&config, ro, python);
+		check_status(status, &config);
+	}
 	if (ro->kind == RUN_ARGV) {
 		status = PyStatus_Ok();
 	} else if (ro->kind == RUN_SCRIPT && strcmp(ro->target, "-") == 0) {
@@ -222,7 +268,8 @@ launch(const struct run_options *ro)
 	fp__module_use_profile(profile);
 	if (ro->subprocesses && fp_subprocesses_arm(ro) != 0)
 		return 1;
-	fp_exit_report_arm(profile, ro, cwd, stdlib);
+	if (fp_exit_report_arm(profile, ro, cwd, stdlib) != 0)
+		return 1;
 	exitcode = Py_RunMain();
 	rc = fp_exit_report_finish();
 	free(stdlib);
@@ -231,66 +278,4 @@ launch(const struct run_options *ro)
 	if (rc != 0 && exitcode == 0)
 		return FP_EXIT_CANTCREAT;
 	return exitcode;
-}
-
-/* What the interpreter thread is asked to run, and the status it ends with. */
-struct launch_call {
-	const struct run_options *ro;
-	int status;
-	pid_t pid;		/* of the process whose first thread waits */
-	sigset_t mask;		/* the signal mask fullprof was started with */
-};
-
-/* The interpreter thread's start routine: runs launch() and keeps its
- * status. In a child the program forked, no first thread waits for this
- * one (only the forking thread lives on): the child ends here, with its
- * status, whatever other threads it still has. */
-static void *
-launch_thread(void *arg)
-{
-	struct launch_call *call = arg;
-
-	/* Started with every signal blocked (see fp_launch): from here on
-	 * this thread takes the signals, the ones that came meanwhile too. */
-	pthread_sigmask(SIG_SETMASK, &call->mask, NULL);
-	call->status = launch(call->ro);
-	if (getpid() != call->pid)
-		exit(call->status);
-	return NULL;
-}
-
-/* Runs the program under the profiler and returns fullprof's exit status.
- *
- * The interpreter runs on a thread of its own with a large stack. A
- * frame-evaluation hook makes CPython evaluate every Python call in a C
- * call of its own (it inlines them otherwise), so deep Python recursion,
- * which python3 3.11+ runs in constant C stack, needs a deep C stack here:
- * about 500 bytes a level. The stack is only reserved; pages are used as
- * they are touched. This thread is Python's main thread (it initialises
- * the interpreter), and the process's first thread blocks every signal so
- * that signals reach it: from before the thread exists, since CPython's
- * handler running on another thread would record a Ctrl-C without waking
- * the interpreter (see runtime/core/bgthread.h). */
-int
-fp_launch(const struct run_options *ro)
-{
-	struct launch_call call = { ro, 1, getpid() };	/* mask: below */
-	pthread_attr_t attr;
-	pthread_t thread;
-	sigset_t all;
-	int err;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &call.mask);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, INTERPRETER_STACK_BYTES);
-	err = pthread_create(&thread, &attr, launch_thread, &call);
-	pthread_attr_destroy(&attr);
-	if (err != 0) {
-		/* No thread: run with the stack we have. */
-		pthread_sigmask(SIG_SETMASK, &call.mask, NULL);
-		return launch(ro);
-	}
-	pthread_join(thread, NULL);
-	return call.status;
 }

@@ -30,6 +30,7 @@
 #include "core/pdata.h"
 #include "core/profile.h"
 #include "python/pyexit.h"
+#include "exit-report.h"
 #include "run.h"
 #include "subprocesses.h"
 
@@ -355,8 +356,8 @@ start_watcher(void)
 /* In a forked child that goes on running Python (called from Python's
  * after-fork hook, when threads can be started again): a watcher of its
  * own, on a pipe of its own (the parent's watcher is not in the child). */
-void
-fp_exit_report_after_fork(void)
+static void
+after_fork_watcher(void)
 {
 	if (profile == NULL || finished)
 		return;
@@ -369,8 +370,9 @@ fp_exit_report_after_fork(void)
 	start_watcher();
 }
 
-/* Sets up the report written at exit. */
-void
+/* Sets up the report written at exit; returns 0, or -1 after a message
+ * when forked children could not be armed (--subprocesses). */
+int
 fp_exit_report_arm(fp_profile_t *p, const struct run_options *ro,
     const char *cwd, const char *stdlib)
 {
@@ -387,4 +389,14 @@ fp_exit_report_arm(fp_profile_t *p, const struct run_options *ro,
 	}
 	if (start_watcher() == 0)
 		pthread_atfork(NULL, NULL, after_fork_in_child);
+	/* With --subprocesses a forked child reports too: it needs a
+	 * SIGTERM watcher of its own. */
+	if (ro->subprocesses &&
+	    fp__pyexit_on_fork_child(after_fork_watcher) != 0) {
+		fputs("fullprof: cannot set up the profiling of child "
+		    "processes:\n", stderr);
+		PyErr_Print();
+		return -1;
+	}
+	return 0;
 }

@@ -5,13 +5,14 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "command.h"
+#include "embed.h"
+#include "stack.h"
 #include "subprocesses.h"
 
 static const struct fp_cmd_entry *const commands[] = {
@@ -21,18 +22,17 @@ static const struct fp_cmd_entry *const commands[] = {
 	NULL
 };
 
-/* Prints "fullprof: MESSAGE" and a hint to stderr; returns FP_EXIT_USAGE. */
-int
-fp_usage_error(const char *fmt, ...)
+/* Runs fullprof as a child of --subprocesses, a profiled python3 (see
+ * subprocesses.c); returns the exit status. */
+static int
+child_main(int argc, char **argv)
 {
-	va_list ap;
+	struct run_options ro;
+	int status;
 
-	fputs("fullprof: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'fullprof --help' for more information.\n", stderr);
-	return FP_EXIT_USAGE;
+	if ((status = fp_subprocesses_child_options(argc, argv, &ro)) != 0)
+		return status;
+	return fp_launch(&ro);
 }
 
 /* Returns the command named by word (exactly, or by a unique prefix when no
@@ -69,9 +69,13 @@ main(int argc, char **argv)
 	const struct fp_cmd_entry *cmd;
 
 	/* A child of fullprof --subprocesses: a profiled python3. */
-	if (getenv(FP_CHILD_ENV) != NULL)
-		return fp_child_main(argc, argv);
+	if (getenv(FP_CHILD_ENV) != NULL) {
+		fp_stack_prepare(argv);
+		return child_main(argc, argv);
+	}
 	cmd = argc > 1 ? find_command(argv[1]) : NULL;
+	if (cmd == NULL || cmd == &fp_cmd_run_entry)
+		fp_stack_prepare(argv);	/* may execute fullprof again */
 	if (cmd != NULL)
 		return cmd->exec(argc - 1, argv + 1);
 	return fp_cmd_run_entry.exec(argc, argv);

@@ -1,11 +1,12 @@
 /*
- * options.c: parsing the option values shared by subcommands, and naming
- * a bad option as it was typed.
+ * options.c: parsing the option values shared by subcommands, naming a
+ * bad option as it was typed, and the one usage error of every command.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +68,10 @@ fp_parse_share(const char *s, double *share)
 	return 0;
 }
 
-/* Returns the option as the user typed it. */
-const char *
-fp_option_as_typed(const char *arg, int opt)
+/* Returns the option as the user typed it ("--name" or "-c"), in a static
+ * buffer. */
+static const char *
+option_as_typed(const char *arg, int opt)
 {
 	static char buf[128];
 
@@ -82,8 +84,8 @@ fp_option_as_typed(const char *arg, int opt)
 }
 
 /* Returns non-zero when "--name[=...]" names one of longopts exactly. */
-int
-fp_is_known_long(const struct option *longopts, const char *arg)
+static int
+is_known_long(const struct option *longopts, const char *arg)
 {
 	size_t n = strcspn(arg + 2, "=");
 
@@ -102,15 +104,52 @@ fp_parse_duration(const char *s, int64_t *ns)
 	return fp__duration_parse(s, ns);
 }
 
-/* The usage error for a bad sampling interval. */
+/* The usage error of command for getopt_long's answer c to the option arg
+ * (':' for a missing value, '?' for an unknown option); returns
+ * FP_EXIT_USAGE. */
 int
-fp_interval_error(const char *s, int rc)
+fp_option_error(const char *command, const struct option *longopts, int c,
+    const char *arg, int opt)
+{
+	const char *typed = option_as_typed(arg, opt);
+
+	if (c == ':')
+		return fp_usage_error(command, "option '%s' needs a value",
+		    typed);
+	if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=') != NULL &&
+	    is_known_long(longopts, arg))
+		return fp_usage_error(command, "option '%s' takes no value",
+		    typed);
+	return fp_usage_error(command, "unknown option '%s'", typed);
+}
+
+/* Prints "fullprof: [COMMAND: ]MESSAGE" and a pointer to the command's
+ * help to stderr; returns FP_EXIT_USAGE. */
+int
+fp_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fullprof: ", stderr);
+	if (command != NULL)
+		fprintf(stderr, "%s: ", command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'fullprof %s%s--help' for more information.\n",
+	    command != NULL ? command : "", command != NULL ? " " : "");
+	return FP_EXIT_USAGE;
+}
+
+/* The usage error of command for a bad sampling interval. */
+int
+fp_interval_error(const char *command, const char *s, int rc)
 {
 	if (rc == -2)
-		return fp_usage_error("sampling interval '%s' is out of range "
-		    "(50us to 10s)", s);
-	return fp_usage_error("invalid sampling interval '%s' (a duration "
-	    "with its unit, such as 10ms, 500us or 0.01s)", s);
+		return fp_usage_error(command, "sampling interval '%s' is out "
+		    "of range (50us to 10s)", s);
+	return fp_usage_error(command, "invalid sampling interval '%s' (a "
+	    "duration with its unit, such as 10ms, 500us or 0.01s)", s);
 }
 
 /* Calls add(ctx, spec) for each function spec of a --functions-from file:

@@ -1,8 +1,9 @@
 /*
  * options.h: parsers for the option values that several subcommands share
- * (--limit, --width, --threshold, --functions-from) and the helpers that name a bad option
- * as the user typed it. They only parse: each caller words its own usage
- * error.
+ * (--limit, --width, --threshold, --functions-from), and the usage errors
+ * that name a bad option as the user typed it. The parsers only parse:
+ * each caller words its own usage error, printed by fp_usage_error
+ * (command.h, defined in options.c).
  */
 #ifndef FP_OPTIONS_H
 #define FP_OPTIONS_H
@@ -24,13 +25,11 @@ int fp_parse_int_option(const char *s, long min, long max, int *v);
  * returns 0 or -1. */
 int fp_parse_share(const char *s, double *share);
 
-/* Returns the option as the user typed it, for messages: "--name" for a
- * long option (without any "=value"), "-c" for a short one. The text is
- * in a static buffer. */
-const char *fp_option_as_typed(const char *arg, int opt);
-
-/* Returns non-zero when "--name[=...]" names one of longopts exactly. */
-int fp_is_known_long(const struct option *longopts, const char *arg);
+/* The usage error of command (NULL: run) for what getopt_long returned
+ * as c for the option arg (':' a missing value, '?' an unknown option or
+ * a value given to a flag); returns the usage exit status. */
+int fp_option_error(const char *command, const struct option *longopts,
+    int c, const char *arg, int opt);
 
 /* Parses a duration such as "100us", "1.5ms", "0.01s", "250ns" or "0"
  * into nanoseconds; returns 0 or -1. */
@@ -41,9 +40,9 @@ int fp_parse_duration(const char *s, int64_t *ns);
  * 0, -1 (not a duration) or -2 (out of range). */
 #define fp_parse_interval(s, ns) fp__interval_parse((s), (ns))
 
-/* The usage error for a bad sampling interval, as fp_parse_interval
- * returned it; returns the usage exit status. */
-int fp_interval_error(const char *s, int rc);
+/* The usage error of command (NULL: run) for a bad sampling interval, as
+ * fp_parse_interval returned it; returns the usage exit status. */
+int fp_interval_error(const char *command, const char *s, int rc);
 
 /* Calls add(ctx, spec) for each function spec in the file at path: one a
  * line; blank lines, and everything from a '#' on, are ignored. Returns 0,

@@ -1,7 +1,9 @@
 /*
  * run.h: what "fullprof run" was asked to do, shared by the option parser
- * (cmd-run.c), the embedding code (embed.c) and the exit report
- * (exit-report.c).
+ * (cmd-run.c), the settings of a child of --subprocesses
+ * (subprocesses.c), the embedding code (embed.c) and the exit report
+ * (exit-report.c). Data only: its strings belong to whoever filled it in
+ * (argv, or the child's decoded settings), for the whole run.
  */
 #ifndef FP_RUN_H
 #define FP_RUN_H
@@ -44,24 +46,5 @@ struct run_options {
 	int nargs;		/* the program's own arguments */
 	char **args;
 };
-
-/* Runs the program under the profiler and returns fullprof's exit status. */
-int fp_launch(const struct run_options *ro);
-
-/* Sets up the report written at exit (normal end, sys.exit, uncaught
- * exception, SIGINT via finalisation, SIGTERM via a watcher thread). */
-void fp_exit_report_arm(fp_profile_t *profile, const struct run_options *ro,
-    const char *cwd, const char *stdlib);
-
-/* Writes the exit report now unless it was already written; returns 0, or
- * -1 when an output could not be written (the table went to stderr). */
-int fp_exit_report_finish(void);
-
-/* In a forked child that goes on running Python: starts a SIGTERM
- * watcher of its own, so that SIGTERM still writes its report. */
-void fp_exit_report_after_fork(void);
-
-/* Returns non-zero when SIGTERM arrived and the process must end by it. */
-int fp_exit_report_terminated(void);
 
 #endif /* FP_RUN_H */

@@ -247,28 +247,27 @@ out:
 
 /* ------------------------------------------------------------ child */
 
-/* Runs fullprof as a child. */
+/* Fills in the options of a child from its command line and
+ * FULLPROF_CHILD; returns 0 or FP_EXIT_USAGE after a message. */
 int
-fp_child_main(int argc, char **argv)
+fp_subprocesses_child_options(int argc, char **argv, struct run_options *ro)
 {
-	struct run_options ro;
-
-	memset(&ro, 0, sizeof ro);
-	ro.timer = FP_TIMER_WALL;
-	ro.sort = FP__SORT_TOTAL;
-	ro.quiet = 1;
-	ro.subprocesses = 1;
-	ro.kind = RUN_ARGV;
-	ro.nargs = argc;
-	ro.args = argv;
-	if (decode_settings(getenv(FP_CHILD_ENV), &ro) != 0) {
+	memset(ro, 0, sizeof *ro);
+	ro->timer = FP_TIMER_WALL;
+	ro->sort = FP__SORT_TOTAL;
+	ro->quiet = 1;
+	ro->subprocesses = 1;
+	ro->kind = RUN_ARGV;
+	ro->nargs = argc;
+	ro->args = argv;
+	if (decode_settings(getenv(FP_CHILD_ENV), ro) != 0) {
 		fprintf(stderr, "fullprof: the environment variable %s is not "
 		    "valid (fullprof --subprocesses sets it for the children "
 		    "it profiles)\n", FP_CHILD_ENV);
 		return FP_EXIT_USAGE;
 	}
 	sub.child = 1;
-	return fp_launch(&ro);
+	return 0;
 }
 
 /* Returns non-zero when the child runs one of multiprocessing's helper
@@ -439,8 +438,7 @@ fp_subprocesses_arm(const struct run_options *ro)
 	} else if (is_multiprocessing_helper(ro)) {
 		sub.quiet = getpid();
 	}
-	if (set_executable(exe) != 0 ||
-	    fp__pyexit_on_fork_child(fp_exit_report_after_fork) != 0)
+	if (set_executable(exe) != 0)
 		goto fail;
 	return 0;
 fail:

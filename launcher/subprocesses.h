@@ -10,20 +10,22 @@
 #include "run.h"
 
 /* Set in the environment of the program run with --subprocesses: with it,
- * fullprof is a profiled python3 (see fp_child_main). */
+ * fullprof is a profiled python3 (see fp_subprocesses_child_options). */
 #define FP_CHILD_ENV "FULLPROF_CHILD"
 
-/* Runs fullprof as a child: argv is a whole python3 command line, run as
- * python3 runs it, profiled with the settings FULLPROF_CHILD carries; the
- * figures go to NAME.<pid>.fprof at exit and nothing is printed. Returns
- * the exit status. */
-int fp_child_main(int argc, char **argv);
+/* Makes this process a child: fills in *ro so that argv, a whole python3
+ * command line, runs as python3 runs it, profiled with the settings
+ * FULLPROF_CHILD carries; the figures go to NAME.<pid>.fprof at exit and
+ * nothing is printed. Returns 0, or FP_EXIT_USAGE after a message on
+ * stderr when the variable is not valid. */
+int fp_subprocesses_child_options(int argc, char **argv,
+    struct run_options *ro);
 
 /* Called with the GIL after Python is initialised, before the program's
  * first line, for a run with --subprocesses or a child: makes
- * sys.executable this fullprof, passes the settings on to children in the
- * environment, and arms forked children to report. Returns 0, or -1 after
- * a message on stderr. */
+ * sys.executable this fullprof and passes the settings on to children in
+ * the environment (the exit report arms forked children). Returns 0, or
+ * -1 after a message on stderr. */
 int fp_subprocesses_arm(const struct run_options *ro);
 
 /* At exit, with d the figures of this process. In a child (started by

@@ -8,13 +8,15 @@ a one-line message.
 import glob
 import json
 import os
+import resource
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fptest import (SCRIPTS, TempDir, check, eq, has_table, main,
-                    parse_table, profile_run, row, rows, run, run_cmd,
-                    run_python, script, skip, test, write)
+from fptest import (FULLPROF, PYTHON, SCRIPTS, TempDir, check, eq,
+                    has_table, main, parse_table, profile_run, row, rows,
+                    run, run_cmd, run_python, script, skip, test, write)
 
 
 def same_as_python(args, input=None, env=None, cwd=None):
@@ -367,6 +369,136 @@ def virtualenv_packages_importable():
                            unset=("VIRTUAL_ENV",))
         eq(rc, 1, "exit status without VIRTUAL_ENV")
         check("ModuleNotFoundError" in err, "stderr %r" % err[-500:])
+
+
+# The modes the program may run in: trace, with builtins, statistical.
+MODES = ([], ["--builtins"], ["--sample=1ms"])
+
+
+def seen_by_program(args, opts=(), python=False, cwd=None):
+    """Runs tests/e2e/scripts/main_thread.py as args name it (a script
+    path, -m main_thread or -c CODE) under fullprof -q OPTS or under
+    python3; returns what it printed, parsed."""
+    if python:
+        rc, out, err = run_python(args, cwd=cwd)
+    else:
+        rc, out, err = run(["-q"] + list(opts) + args, cwd=cwd)
+    eq(rc, 0, "exit status (stderr %r)" % err[-800:])
+    return json.loads(out)
+
+
+@test
+def program_runs_on_the_first_thread():
+    for opts in MODES:
+        got = seen_by_program([script("main_thread.py")], opts)
+        check(got["first_thread"], "%s: threading.get_native_id() != "
+              "os.getpid()" % " ".join(opts))
+        check(got["main_thread"], "%s: not threading's main thread" %
+              " ".join(opts))
+
+
+@test
+def orig_argv_as_python3_gives_it():
+    code = open(script("main_thread.py"), encoding="utf-8").read()
+    forms = ([script("main_thread.py"), "a", "-b", ""],
+             ["-m", "main_thread", "a", "--", "-c"],
+             ["-c", code, "a", "-m", "x"])
+    for args in forms:
+        mine = seen_by_program(args, cwd=SCRIPTS)
+        theirs = seen_by_program(args, python=True, cwd=SCRIPTS)
+        # python3 keeps argv[0] as it was typed (here the path the tests
+        # run python3 by); fullprof gives the interpreter python3 would
+        # be, as sys.executable names it.
+        eq(theirs["orig_argv"][0], PYTHON, "python3's orig_argv[0]")
+        eq(mine["orig_argv"][0], mine["executable"], "orig_argv[0]")
+        check(os.path.basename(mine["orig_argv"][0]).startswith("python"),
+              "orig_argv[0] %r is not a python" % mine["orig_argv"][0])
+        eq(mine["orig_argv"][1:], theirs["orig_argv"][1:],
+           "sys.orig_argv after the interpreter (%s)" % args[0][:20])
+        eq(mine["argv"], theirs["argv"], "sys.argv")
+
+
+@test
+def environment_and_thread_stacks_as_python3():
+    # fullprof may execute itself again for a bigger main-thread stack:
+    # the program sees the environment and the new threads' stack size
+    # python3 gives.
+    theirs = seen_by_program([script("main_thread.py")], python=True)
+    for opts in MODES:
+        mine = seen_by_program([script("main_thread.py")], opts)
+        eq(mine["environ"], theirs["environ"], "%s: os.environ" %
+           " ".join(opts))
+        eq(mine["thread_stack"], theirs["thread_stack"], "%s: a new "
+           "thread's stack size" % " ".join(opts))
+
+
+@test
+def deep_recursion_on_the_main_thread():
+    prc, pout, perr = run_python([script("deep_main.py")])
+    eq(prc, 0, "python3's exit status (stderr %r)" % perr[-500:])
+    for opts in MODES:
+        rc, out, err = run(["-q"] + list(opts) + [script("deep_main.py")])
+        eq(rc, 0, "%s: exit status (stderr %r)" % (" ".join(opts),
+                                                   err[-500:]))
+        eq(out, pout, "%s: stdout" % " ".join(opts))
+
+
+def _stack_limit(size):
+    """Returns a preexec_fn that sets the soft and hard stack limits."""
+    def set_limit():
+        resource.setrlimit(resource.RLIMIT_STACK, (size, size))
+    return set_limit
+
+
+@test
+def small_stack_limit_is_a_recursion_error():
+    # A hard limit of 8 MiB leaves fullprof the stack there is: a
+    # RecursionError that names the cause, never a crash.
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    size = 8 * 1024 * 1024
+    if hard != resource.RLIM_INFINITY and hard < size:
+        skip("the hard stack limit is below 8 MiB here")
+    p = subprocess.run([FULLPROF, "-q", script("deep_main.py")],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       preexec_fn=_stack_limit(size), timeout=120)
+    err = p.stderr.decode("utf-8", "replace")
+    eq(p.returncode, 1, "exit status (stderr %r)" % err[-500:])
+    check("RecursionError" in err and "C stack" in err,
+          "no RecursionError naming the C stack: %r" % err[-500:])
+
+
+
+@test
+def warns_when_the_system_python_is_newer():
+    # The python3 fullprof was built against seen with a modification
+    # time far in the future (a copy bind-mounted over it in a mount
+    # namespace of the test's own): fullprof says its built-in interpreter
+    # is older, once, and runs the program all the same.
+    rc, out, err = run(["-q", "-c", "import sys; print(sys.executable)"],
+                       unset=("VIRTUAL_ENV",))
+    eq(rc, 0, "exit status")
+    eq(err, "", "stderr of a fullprof as new as its python3")
+    python = os.path.realpath(out.strip())
+    with TempDir() as d:
+        copy = os.path.join(d, "python")
+        with open(python, "rb") as src, open(copy, "wb") as dst:
+            dst.write(src.read())
+        os.utime(copy, (4102444800, 4102444800))    # 2100-01-01
+        rc, out, err = run_cmd(
+            ["unshare", "--mount", "sh", "-c",
+             'mount --bind "$1" "$2" && shift 2 && exec "$@"', "sh", copy,
+             python, FULLPROF, "-q", "-c", "print('ran')"],
+            unset=("VIRTUAL_ENV",))
+        if rc != 0 and "ran" not in out:
+            skip("cannot bind-mount in a mount namespace here: %s" %
+                 err.strip()[-200:])
+    eq(rc, 0, "exit status (stderr %r)" % err[-500:])
+    eq(out, "ran\n", "stdout")
+    lines = err.splitlines()
+    eq(len(lines), 1, "stderr lines (%r)" % err)
+    check(lines[0].startswith("fullprof: warning: ") and "2100-01-01" in
+          lines[0] and "rebuild fullprof" in lines[0],
+          "the warning: %r" % lines[0])
 
 
 if __name__ == "__main__":
