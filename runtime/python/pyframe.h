@@ -179,32 +179,40 @@ fp__code_extra_request(void)
 #endif
 }
 
-/* Stores value in a code object's co_extra slot; returns 0 or -1. */
+/* Stores value in a code object's co_extra slot; returns 0 or -1.
+ *
+ * A code object with no co_extra yet gets a block that ends at index:
+ * CPython's own setter sizes it for every slot requested so far, and on
+ * deallocation calls each slot's free function, even for an empty slot.
+ * A program that requested a slot of its own (a debugger, or CPython's
+ * test_code through ctypes) would then have its free function called for
+ * every code object fullprof ever saw, which python3 never does (and a
+ * free function written in Python, called during finalisation, crashes).
+ * CPython frees the block with PyMem_Free and grows it with PyMem_Realloc
+ * when the program sets a higher slot. */
 static inline int
 fp__code_extra_set(PyCodeObject *code, Py_ssize_t index, void *value)
 {
+	fp__code_extra_t *x;
+	Py_ssize_t i;
+
+	if (code->co_extra == NULL && index >= 0) {
+		x = PyMem_Malloc(offsetof(fp__code_extra_t, slots) +
+		    (size_t)(index + 1) * sizeof(void *));
+		if (x == NULL)
+			return -1;
+		x->size = index + 1;
+		for (i = 0; i < index; i++)
+			x->slots[i] = NULL;
+		x->slots[index] = value;
+		code->co_extra = x;
+		return 0;
+	}
 #if PY_VERSION_HEX >= 0x030c0000
 	return PyUnstable_Code_SetExtra((PyObject *)code, index, value);
 #else
 	return _PyCode_SetExtra((PyObject *)code, index, value);
 #endif
-}
-
-/* Sets (or, with NULL, removes) a C profile function in every thread of
- * the current interpreter. */
-static inline void
-fp__set_profile_all_threads(Py_tracefunc fn)
-{
-#if PY_VERSION_HEX >= 0x030c0000
-	PyEval_SetProfileAllThreads(fn, NULL);
-#else
-	PyThreadState *ts;
-
-	for (ts = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
-	    ts != NULL; ts = PyThreadState_Next(ts))
-		_PyEval_SetProfile(ts, fn, NULL);
-#endif
-	PyErr_Clear();
 }
 
 /* What one C-level entry into the evaluation loop costs of the C recursion

@@ -28,6 +28,7 @@
 #include "python/pyframe.h"
 #include "python/pyfunc.h"
 #include "python/pyinfo.h"
+#include "python/pyprofile.h"
 #include "trace/timeline.h"
 #include "trace/tracer.h"
 
@@ -201,8 +202,12 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 		if (t == NULL)
 			return NULL;
 		t->stack_floor = stack_floor_of_this_thread();
+		/* Cached first: anything below that enters the hook again on
+		 * this thread finds the record instead of making another. */
+		tls_thread = t;
+		tls_generation = generation;
 		if (builtins_on)
-			PyEval_SetProfile(builtin_profile, NULL);
+			fp__profile_set_quietly(builtin_profile, 0);
 		/* Other threads are named when threading._shutdown starts
 		 * and whenever profile data is taken (fp__profile_data). */
 		name_from_bootstrap(t, func, frame);
@@ -536,6 +541,7 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 	if (active != NULL)
 		return active == a ? FP_OK : FP_ERR_BUSY;
 	interp = PyInterpreterState_Get();
+	fp__pyfunc_reserve_slot();
 	generation++;
 	fp__filter_generation++;
 	builtins_on = builtins;
@@ -547,7 +553,7 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 	}
 	active = a;
 	if (builtins)
-		fp__set_profile_all_threads(builtin_profile);
+		fp__profile_set_quietly(builtin_profile, 1);
 	update_gate(active_filter);
 	return FP_OK;
 }
@@ -564,7 +570,7 @@ fp__tracer_stop(fp__acct_t *a)
 	generation++;
 	if (Py_IsInitialized() && hooked_interp != NULL) {
 		if (builtins_on)
-			fp__set_profile_all_threads(NULL);
+			fp__profile_set_quietly(NULL, 1);
 		_PyInterpreterState_SetEvalFrameFunc(hooked_interp,
 		    previous_eval);
 	}

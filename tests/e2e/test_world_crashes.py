@@ -1,0 +1,54 @@
+"""test_world_crashes.py: programs that did what CPython's own regression
+tests do, and crashed fullprof or changed what they printed, run as under
+python3 in every mode.
+
+Each script is run by plain python3 and by `fullprof -q` in trace mode,
+with --builtins and sampling; the exit status and standard output must be
+python3's exactly, and standard error must hold nothing of fullprof's.
+"""
+import os
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fptest import check, eq, main, run, run_python, script, test
+
+MODES = ([], ["--builtins"], ["--sample=1ms"])
+
+
+def like_python(name, modes=MODES, args=()):
+    """Runs tests/e2e/scripts/NAME under python3 and under each mode of
+    fullprof; fails unless status and stdout are python3's. Returns
+    python3's (status, stdout)."""
+    prc, pout, perr = run_python([script(name)] + list(args))
+    for mode in modes:
+        rc, out, err = run(["-q"] + mode + [script(name)] + list(args))
+        what = "fullprof -q %s %s" % (" ".join(mode), name)
+        eq(rc, prc, "%s: status (stderr %r)" % (what, err[-2000:]))
+        eq(out, pout, "%s: stdout" % what)
+        check("fullprof" not in err, "%s wrote %r" % (what, err[-2000:]))
+    return prc, pout
+
+
+@test
+def audit_hook_and_a_thread():
+    # The profile function installed in each new thread raised the audit
+    # event "sys.setprofile"; the program's hook ran in the frame hook's
+    # thread registration, entered the hook again, and recursed on the C
+    # stack until SIGSEGV (--builtins).
+    rc, out = like_python("world_audit_thread.py")
+    eq((rc, out), (0, "[]\n"), "python3's own result")
+
+
+@test
+def code_extra_slot_of_the_program():
+    # fullprof's co_extra blocks covered every slot requested so far:
+    # CPython then called the program's free function, written in Python,
+    # for each code object fullprof had seen, even during finalisation
+    # (SIGSEGV at exit).
+    rc, out = like_python("world_code_extra.py")
+    eq((rc, out), (0, "[100]\n"), "python3's own result")
+
+
+if __name__ == "__main__":
+    main()
