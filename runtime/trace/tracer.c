@@ -52,8 +52,11 @@ static int builtin_profile(PyObject *obj, PyFrameObject *frame, int what,
     PyObject *arg);
 
 /* C stack kept free below the deepest hook frame: CPython's own C
- * recursion checks and C extensions need room after the last Python call. */
-#define STACK_RESERVE_BYTES (256 * 1024)
+ * recursion checks and C extensions need room after the last Python call.
+ * A quarter of the thread's stack, at most STACK_RESERVE_MAX: a thread
+ * started with a small stack (threading.stack_size) is guarded too, and
+ * gets a RecursionError where it would run out. */
+#define STACK_RESERVE_MAX (256 * 1024)
 
 /* Returns the lowest usable address of this thread's C stack plus the
  * reserve, or NULL when it cannot be told. */
@@ -62,15 +65,15 @@ stack_floor_of_this_thread(void)
 {
 	pthread_attr_t attr;
 	void *low = NULL;
-	size_t size = 0;
+	size_t size = 0, reserve;
 
 	if (pthread_getattr_np(pthread_self(), &attr) != 0)
 		return NULL;
-	if (pthread_attr_getstack(&attr, &low, &size) != 0 ||
-	    size <= 2 * STACK_RESERVE_BYTES)
+	if (pthread_attr_getstack(&attr, &low, &size) != 0 || size == 0)
 		low = NULL;
 	pthread_attr_destroy(&attr);
-	return low ? (const char *)low + STACK_RESERVE_BYTES : NULL;
+	reserve = size / 4 < STACK_RESERVE_MAX ? size / 4 : STACK_RESERVE_MAX;
+	return low ? (const char *)low + reserve : NULL;
 }
 
 /* Returns non-zero when the C stack of t has ample room left. */

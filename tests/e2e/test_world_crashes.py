@@ -50,5 +50,24 @@ def code_extra_slot_of_the_program():
     eq((rc, out), (0, "[100]\n"), "python3's own result")
 
 
+@test
+def small_thread_stack_gets_a_recursion_error():
+    # The guard against running out of C stack was off for stacks of
+    # 512 KiB or less: a 256 KiB thread recursing 900 deep (about 560
+    # bytes of C stack per profiled call) crashed. It now gets a
+    # RecursionError that names the cause; sampling uses no C stack per
+    # call and gives python3's result.
+    rc, out = like_python("world_small_stack.py", modes=(["--sample=1ms"],))
+    eq((rc, out), (0, "900\n"), "python3's own result")
+    for mode in ([], ["--builtins"]):
+        for kib in ("32", "256"):
+            rc, out, err = run(["-q"] + mode +
+                               [script("world_small_stack.py"), "900", kib])
+            eq((rc, out), (0, "RecursionError: maximum recursion depth "
+                           "exceeded (the C stack is nearly used up; "
+                           "fullprof needs C stack for each Python "
+                           "call)\n"), "%s %s KiB" % (mode, kib))
+
+
 if __name__ == "__main__":
     main()
