@@ -69,5 +69,19 @@ def small_thread_stack_gets_a_recursion_error():
                            "call)\n"), "%s %s KiB" % (mode, kib))
 
 
+@test
+def os_exit_passes_for_the_original():
+    # os._exit was replaced by a method bound to the original, with
+    # another repr, qualname and __self__, that pickle refused.
+    rc, out = like_python("world_os_exit.py")
+    eq(rc, 3, "python3's own status")
+    eq(out.split("\n")[0], "<built-in function _exit> _exit _exit posix "
+       "<module 'posix' (built-in)> True", "python3's own first line")
+    rc, out, err = run(["-q", "-o", "-", "-f", "json",
+                        script("world_os_exit.py")])
+    check('"name": "<module>"' in out, "no report on os._exit: %r" %
+          out[-500:])
+
+
 if __name__ == "__main__":
     main()
