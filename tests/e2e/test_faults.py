@@ -301,6 +301,11 @@ def forked_child_never_replaces_the_parents_file():
         doc = load(path)
         eq(doc["pid"], parent, "pid in the file")
         eq(row(doc, "work")["calls"], 8, "work calls")
+        # With -q the child prints nothing, as under python3.
+        eq(err, "", "stderr with -q")
+        rc, out, err = run(["-o", path, prog, "0", "wait"])
+        eq(rc, 0, "exit status (stderr %r)" % err[-600:])
+        parent = int(re.search(r"parent (\d+) ends", out).group(1))
         check(any("forked from %d" % parent in ln and path in ln
                   for ln in err.split("\n")), "no line about the child's "
               "profile: %r" % err[-600:])
