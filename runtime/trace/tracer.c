@@ -371,54 +371,125 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 	return result;
 }
 
-/* The frame-evaluation hook: wraps CPython's evaluation of one frame. */
-static PyObject *
-eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
+/* What hook_enter tells eval_hook. The two values below are not tokens
+ * (a token's depth is below 2^32 - 2); any other value is a token: the
+ * depth of the segment pushed (low 32 bits), the low 31 bits of the
+ * generation it was pushed in, and in the top bit whether the frame will
+ * be refused unless it returns a value (see evaluate). */
+#define ENTER_UNRECORDED UINT64_MAX		/* evaluate, nothing else */
+#define ENTER_GENERATOR (UINT64_MAX - 1)	/* a generator's own frame */
+#define TOKEN_REFUSED ((uint64_t)1 << 63)
+#define TOKEN_NO_ROOM ((uint64_t)UINT32_MAX)	/* depth: C stack used up */
+
+/* Packs what hook_leave needs into a token. */
+static inline uint64_t
+make_token(uint32_t depth, int refused)
+{
+	return (uint64_t)depth | (generation & 0x7fffffffu) << 32 |
+	    (refused ? TOKEN_REFUSED : 0);
+}
+
+/* The first half of eval_hook, out of line so that the frame CPython's
+ * evaluation runs under holds almost nothing: decides whether the frame is
+ * recorded and, if so, pushes its segment and reads the clock. Returns a
+ * token, ENTER_UNRECORDED or ENTER_GENERATOR. With no C stack left, sets a
+ * RecursionError and returns a token whose depth is TOKEN_NO_ROOM after
+ * discarding the segment. */
+static __attribute__((noinline)) uint64_t
+hook_enter(PyThreadState *ts, fp__pyframe_t *frame)
 {
 	fp__acct_t *a = active;
 	fp__func_t *func;
 	fp__thread_t *t;
-	PyObject *result;
-	uint64_t gen;
 	uint32_t depth;
-	int refused;
 
 	if (a == NULL || (func = frame_func(frame)) == NULL ||
 	    (t = current_thread(a, func, frame)) == NULL)
-		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+		return ENTER_UNRECORDED;
 	if (builtins_on)
 		close_orphaned_builtins(a, t, ts);
 	if (active_filter != NULL && !filter_admits(a, t, func, frame))
-		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
-	if (func->flags & FP__FUNC_GENERATOR) {
-		if (!fp__frame_in_generator(frame))
-			return _PyEval_EvalFrameDefault(ts, frame, throwflag);
-		return eval_generator(a, t, func, ts, frame, throwflag);
-	}
-	gen = generation;
+		return ENTER_UNRECORDED;
+	if (func->flags & FP__FUNC_GENERATOR)
+		return fp__frame_in_generator(frame) ? ENTER_GENERATOR :
+		    ENTER_UNRECORDED;
 	depth = t->depth;
-	if (fp__acct_push(a, t, func, NULL, 0) != 0)
-		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	if (depth >= TOKEN_NO_ROOM - 1 || fp__acct_push(a, t, func, NULL, 0) != 0)
+		return ENTER_UNRECORDED;
 	mark_selected(t);
-	t->stack[depth].enter = fp__clock_now(&a->clock);
-	result = evaluate(t, ts, frame, throwflag, &refused);
-	{
-		fp_time_t now = fp__clock_now(&a->clock);
-
-		if (gen == generation && settle_stack(t, depth + 1, now)) {
-			if (refused) {
-				fp__acct_discard(t);
-			} else {
-				if (a->timeline != NULL)
-					fp__timeline_add(a->timeline,
-					    t->stack[depth].node->id,
-					    FP__EVENT_RUN, t->stack[depth].enter,
-					    now);
-				fp__acct_return(t, now);
-			}
-			segment_ended(t);
-		}
+	if (!stack_has_room(t)) {
+		fp__acct_discard(t);
+		segment_ended(t);
+		PyErr_SetString(PyExc_RecursionError, "maximum recursion depth "
+		    "exceeded (the C stack is nearly used up; fullprof needs "
+		    "C stack for each Python call)");
+		return TOKEN_NO_ROOM;
 	}
+	t->stack[depth].enter = fp__clock_now(&a->clock);
+	return make_token(depth, fp__recursion_exhausted(ts));
+}
+
+/* The second half of eval_hook: ends the segment of token once its frame
+ * has been evaluated to result (NULL: it raised). */
+static __attribute__((noinline)) void
+hook_leave(uint64_t token, PyObject *result)
+{
+	fp__acct_t *a = active;
+	uint32_t depth = (uint32_t)token;
+	fp__thread_t *t;
+	fp_time_t now;
+
+	if (a == NULL || (t = cached_thread()) == NULL ||
+	    ((token >> 32) & 0x7fffffffu) != (generation & 0x7fffffffu))
+		return;
+	now = fp__clock_now(&a->clock);
+	if (!settle_stack(t, depth + 1, now))
+		return;
+	if ((token & TOKEN_REFUSED) && result == NULL) {
+		fp__acct_discard(t);
+	} else {
+		if (a->timeline != NULL)
+			fp__timeline_add(a->timeline, t->stack[depth].node->id,
+			    FP__EVENT_RUN, t->stack[depth].enter, now);
+		fp__acct_return(t, now);
+	}
+	segment_ended(t);
+}
+
+/* Runs a generator's own frame (eval_generator), its thread and record
+ * found again. */
+static __attribute__((noinline)) PyObject *
+eval_generator_frame(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
+{
+	fp__acct_t *a = active;
+	fp__func_t *func = frame_func(frame);
+	fp__thread_t *t = cached_thread();
+
+	if (a == NULL || func == NULL || t == NULL)
+		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	return eval_generator(a, t, func, ts, frame, throwflag);
+}
+
+/* The frame-evaluation hook: wraps CPython's evaluation of one frame.
+ * Every Python call made under fullprof runs in this function's frame,
+ * so it keeps as little as it can across the evaluation (the token, and
+ * on 3.12 and later the thread state): see README, "C stack". */
+static PyObject *
+eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
+{
+	uint64_t token = hook_enter(ts, frame);
+	PyObject *result;
+
+	if (token == ENTER_UNRECORDED)
+		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	if (token == ENTER_GENERATOR)
+		return eval_generator_frame(ts, frame, throwflag);
+	if ((uint32_t)token == TOKEN_NO_ROOM)
+		return NULL;
+	fp__c_recursion_adjust(ts, +1);
+	result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	fp__c_recursion_adjust(ts, -1);
+	hook_leave(token, result);
 	return result;
 }
 
