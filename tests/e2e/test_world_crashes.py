@@ -83,5 +83,20 @@ def os_exit_passes_for_the_original():
           out[-500:])
 
 
+@test
+def c_stack_per_profiled_call():
+    # Each profiled call runs in a C frame of the hook's and CPython's own
+    # (about 512 bytes on 3.11 x86-64 with -O2; 560 before the hook kept
+    # only a token across the evaluation). An 8 MiB thread less the 256 KiB
+    # reserve holds about 15,800; the bound leaves room for -O0 builds.
+    for mode in ([], ["--builtins"]):
+        rc, out, err = run(["-q"] + mode +
+                           [script("world_thread_depth.py"), "8192"])
+        eq(rc, 0, "status (stderr %r)" % err[-600:])
+        kib, depth, msg = out.split(" ", 2)
+        check(int(depth) >= 13000, "%s: depth %s in 8 MiB" % (mode, depth))
+        check("the C stack is nearly used up" in msg, "message %r" % msg)
+
+
 if __name__ == "__main__":
     main()
