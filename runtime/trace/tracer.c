@@ -51,6 +51,18 @@ static __thread uint64_t tls_generation
 static int builtin_profile(PyObject *obj, PyFrameObject *frame, int what,
     PyObject *arg);
 
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+/* The method table entry of sys.setprofile, looked up at start. */
+static const PyMethodDef *setprofile_def;
+/* A sys.setprofile call that may replace the tracer's profile function on
+ * this thread: the callable and the key of the frame that called it,
+ * while its C_RETURN may still go to the program's new function. */
+static __thread PyObject *stray_callable
+    __attribute__((tls_model("initial-exec")));
+static __thread const void *stray_caller
+    __attribute__((tls_model("initial-exec")));
+#endif
+
 /* C stack kept free below the deepest hook frame: CPython's own C
  * recursion checks and C extensions need room after the last Python call.
  * A quarter of the thread's stack, at most STACK_RESERVE_MAX: a thread
@@ -380,6 +392,7 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 #define ENTER_GENERATOR (UINT64_MAX - 1)	/* a generator's own frame */
 #define TOKEN_REFUSED ((uint64_t)1 << 63)
 #define TOKEN_NO_ROOM ((uint64_t)UINT32_MAX)	/* depth: C stack used up */
+#define ENTER_SKIP (UINT64_MAX - 2)		/* not to run at all (3.11) */
 
 /* Packs what hook_leave needs into a token. */
 static inline uint64_t
@@ -403,6 +416,19 @@ hook_enter(PyThreadState *ts, fp__pyframe_t *frame)
 	fp__thread_t *t;
 	uint32_t depth;
 
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+	if (stray_callable != NULL && ts->tracing > 0) {
+		/* The first C_RETURN sent after the sys.setprofile call: if it
+		 * is that call's, python3 would not send it. */
+		int stray = fp__frame_is_stray_c_return(ts, frame,
+		    stray_caller, stray_callable);
+
+		if (stray >= 0)
+			stray_callable = NULL;
+		if (stray > 0)
+			return ENTER_SKIP;
+	}
+#endif
 	if (a == NULL || (func = frame_func(frame)) == NULL ||
 	    (t = current_thread(a, func, frame)) == NULL)
 		return ENTER_UNRECORDED;
@@ -484,6 +510,8 @@ eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
 		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
 	if (token == ENTER_GENERATOR)
 		return eval_generator_frame(ts, frame, throwflag);
+	if (token == ENTER_SKIP)
+		return Py_NewRef(Py_None);
 	if ((uint32_t)token == TOKEN_NO_ROOM)
 		return NULL;
 	fp__c_recursion_adjust(ts, +1);
@@ -533,6 +561,19 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 	if (a == NULL || (what != PyTrace_C_CALL && what != PyTrace_C_RETURN &&
 	    what != PyTrace_C_EXCEPTION))
 		return 0;
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+	if (setprofile_def != NULL && PyCFunction_Check(arg) &&
+	    ((PyCFunctionObject *)arg)->m_ml == setprofile_def) {
+		/* Its C_RETURN goes to the program's function if it replaces
+		 * this one; it comes back here if it does not. */
+		if (what == PyTrace_C_CALL && frame != NULL) {
+			stray_callable = arg;
+			stray_caller = fp__frame_object_key(frame);
+		} else {
+			stray_callable = NULL;
+		}
+	}
+#endif
 	if ((func = fp__pyfunc_from_builtin(arg)) == NULL ||
 	    (t = current_thread(a, NULL, NULL)) == NULL)
 		return 0;
@@ -626,8 +667,15 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 		hooked_interp = interp;
 	}
 	active = a;
-	if (builtins)
+	if (builtins) {
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+		PyObject *sp = PySys_GetObject("setprofile");
+
+		setprofile_def = sp != NULL && PyCFunction_Check(sp) ?
+		    ((PyCFunctionObject *)sp)->m_ml : NULL;
+#endif
 		fp__profile_set_quietly(builtin_profile, 1);
+	}
 	update_gate(active_filter);
 	return FP_OK;
 }

@@ -6,10 +6,12 @@ import ctypes
 
 py = ctypes.pythonapi
 freefunc = ctypes.CFUNCTYPE(None, ctypes.c_voidp)
-request = py._PyEval_RequestCodeExtraIndex
+request = getattr(py, "PyUnstable_Eval_RequestCodeExtraIndex", None) or \
+    py._PyEval_RequestCodeExtraIndex
 request.argtypes = (freefunc,)
 request.restype = ctypes.c_ssize_t
-set_extra = py._PyCode_SetExtra
+set_extra = getattr(py, "PyUnstable_Code_SetExtra", None) or \
+    py._PyCode_SetExtra
 set_extra.argtypes = (ctypes.py_object, ctypes.c_ssize_t, ctypes.c_voidp)
 set_extra.restype = ctypes.c_int
 
