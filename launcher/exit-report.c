@@ -91,14 +91,17 @@ write_outputs(void)
 	}
 	/* Any other forked child that runs on to its end keeps its hands
 	 * off the -o files: they hold the profile of the process fullprof
-	 * started, which may end first. It says so (its exit status stays
-	 * its own) and prints its table unless -q. */
+	 * started, which may end first. Unless -q, it says so and prints
+	 * its table (its exit status stays its own); with -q it prints
+	 * nothing, as a forked child of python3. */
 	if (getpid() != run_pid && options.noutputs > 0) {
-		fprintf(stderr, "fullprof: process %ld, forked from %ld, does "
-		    "not write %s%s (--subprocesses gives each process a file "
-		    "of its own)\n", (long)getpid(), (long)run_pid,
-		    options.outputs[0].path, options.noutputs > 1 ?
-		    " and the other -o files" : "");
+		if (!options.quiet)
+			fprintf(stderr, "fullprof: process %ld, forked from %ld, "
+			    "does not write %s%s (--subprocesses gives each "
+			    "process a file of its own)\n", (long)getpid(),
+			    (long)run_pid, options.outputs[0].path,
+			    options.noutputs > 1 ? " and the other -o files" :
+			    "");
 		options.noutputs = 0;
 	}
 	for (i = 0; i < options.noutputs; i++) {

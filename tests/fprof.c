@@ -43,6 +43,9 @@ stats(uint64_t calls, fp_time_t own, fp_time_t total, fp_time_t susp,
 {
 	fp__stats_t s;
 
+	/* Every field, the sampling counts and any padding included: the
+	 * round trips compare whole structs. */
+	memset(&s, 0, sizeof s);
 	s.calls = calls;
 	s.own = own;
 	s.total = total;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/outfile.h"
@@ -52,6 +53,39 @@ name_temporary(const char *tmp)
 	}
 }
 
+/* Creates a new file for template, a name ending in XXXXXX that is
+ * filled in, with mode 0666 less the umask applied by the kernel (and a
+ * directory's default ACL honoured), as a file made by open() would be:
+ * mkstemp's 0600 would need the umask read back, and umask() can only be
+ * read by changing it, which races with other threads creating files.
+ * Returns the descriptor, or -1 with errno set. */
+static int
+create_temporary(char *template)
+{
+	static const char digits[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static unsigned long counter;
+	char *x = template + strlen(template) - 6;
+	struct timespec ts;
+	unsigned long v;
+	int attempt, i, fd;
+
+	for (attempt = 0; attempt < 1000; attempt++) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = (unsigned long)ts.tv_nsec * 2654435761ul ^
+		    (unsigned long)ts.tv_sec ^ (unsigned long)getpid() << 20 ^
+		    __atomic_add_fetch(&counter, 7919, __ATOMIC_RELAXED);
+		for (i = 0; i < 6; i++, v /= 62)
+			x[i] = digits[v % 62];
+		fd = open(template, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOCTTY, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 /* Writes to something that is not a regular file, in place. */
 static int
 write_in_place(const char *path, const char *data, size_t len)
@@ -73,7 +107,6 @@ fp__outfile_write(const char *path, const char *data, size_t len)
 	struct stat st;
 	char *tmp = NULL;
 	int fd = -1, err = 0;
-	mode_t mask;
 
 	if (path[0] == '\0')
 		return ENOENT;
@@ -102,17 +135,14 @@ fp__outfile_write(const char *path, const char *data, size_t len)
 		if (asprintf(&tmp, "%.*s.fullprof-XXXXXX", dirlen, path) < 0)
 			return ENOMEM;
 	}
-	fd = mkstemp(tmp);
+	fd = create_temporary(tmp);
 	if (fd < 0) {
 		err = errno;
 		free(tmp);
 		return err;
 	}
 	name_temporary(tmp);
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 ||
-	    (err = fp__write_all(fd, data, len)) != 0 || fsync(fd) != 0) {
+	if ((err = fp__write_all(fd, data, len)) != 0 || fsync(fd) != 0) {
 		if (err == 0)
 			err = errno;
 		goto fail;

@@ -7,11 +7,13 @@
  * "forkserver": after Process._bootstrap has run the target and
  * multiprocessing's own exit handlers), and how many forked children and
  * some programs end. So os._exit (posix._exit, the same object) is
- * replaced in both modules by a function whose self is the original: it
- * checks the status as the original does, runs the callbacks, then calls
- * the original. The modules are shared by the whole process family, so
- * forked children get it too; a program that spawns a new interpreter
- * installs it again there.
+ * replaced in both modules by a built-in function that passes for the
+ * original: same name, qualified name, module, self (the posix module),
+ * docstring and signature, the same repr, and it pickles by reference as
+ * posix._exit does. It checks the status as the original does, runs the
+ * callbacks, then calls the original, kept here. The modules are shared
+ * by the whole process family, so forked children get it too; a program
+ * that spawns a new interpreter installs it again there.
  */
 #include "config.h"
 
@@ -51,32 +53,40 @@ static PyMethodDef fork_hook_def = {
 	"_fullprof_after_fork", fork_hook, METH_NOARGS, NULL
 };
 
-/* os._exit's replacement; original is the function it replaced. Checks
- * the status first, so that a bad one raises as it would have (and the
- * program goes on), then runs the callbacks, once per process. */
+/* The os._exit that the replacement calls, of the interpreter it was
+ * installed in (a reference kept for the life of that interpreter). */
+static PyObject *original_exit;
+
+/* os._exit's replacement (self is the posix module, as the original's).
+ * Checks the status first, so that a bad one raises what the original
+ * raises (and the program goes on), then runs the callbacks, once per
+ * process, and calls the original. */
 static PyObject *
-os_exit(PyObject *original, PyObject *args, PyObject *kwargs)
+os_exit(PyObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kwlist[] = { "status", NULL };
 	int status, i;
 
+	(void)self;
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "i:_exit", kwlist,
-	    &status))
-		return NULL;
+	    &status)) {
+		/* The original's own words for what is wrong. */
+		PyErr_Clear();
+		return PyObject_Call(original_exit, args, kwargs);
+	}
 	if (exit_ran_pid != getpid()) {
 		exit_ran_pid = getpid();
 		for (i = 0; i < nexit_fns; i++)
 			exit_fns[i].fn();
 	}
-	return PyObject_Call(original, args, kwargs);
+	return PyObject_Call(original_exit, args, kwargs);
 }
 
+/* Its method definition: the docstring (with the signature) is filled in
+ * from the original's at install time. */
 static PyMethodDef os_exit_def = {
 	"_exit", (PyCFunction)(void (*)(void))os_exit,
-	METH_VARARGS | METH_KEYWORDS,
-	"_exit(status)\n--\n\n"
-	"Exit to the system with specified status, without normal exit\n"
-	"processing (fullprof writes its profile first)."
+	METH_VARARGS | METH_KEYWORDS, NULL
 };
 
 /* Replaces _exit in posix and os unless that is done already (in this
@@ -99,10 +109,16 @@ install_os_exit(void)
 		rc = 0;
 		goto out;
 	}
+	/* The posix method table is static: its docstring outlives us. */
+	if (PyCFunction_Check(original))
+		os_exit_def.ml_doc = ((PyCFunctionObject *)original)->m_ml->ml_doc;
 	if ((name = PyUnicode_FromString("posix")) == NULL ||
-	    (wrapper = PyCFunction_NewEx(&os_exit_def, original, name)) ==
-	    NULL)
+	    (wrapper = PyCFunction_NewEx(&os_exit_def, posix, name)) == NULL)
 		goto out;
+	/* An original of an interpreter that is gone is not released: its
+	 * memory went with that interpreter. */
+	original_exit = original;
+	original = NULL;
 	if (PyObject_SetAttrString(posix, "_exit", wrapper) == 0 &&
 	    PyObject_SetAttrString(os, "_exit", wrapper) == 0)
 		rc = 0;

@@ -179,32 +179,40 @@ fp__code_extra_request(void)
 #endif
 }
 
-/* Stores value in a code object's co_extra slot; returns 0 or -1. */
+/* Stores value in a code object's co_extra slot; returns 0 or -1.
+ *
+ * A code object with no co_extra yet gets a block that ends at index:
+ * CPython's own setter sizes it for every slot requested so far, and on
+ * deallocation calls each slot's free function, even for an empty slot.
+ * A program that requested a slot of its own (a debugger, or CPython's
+ * test_code through ctypes) would then have its free function called for
+ * every code object fullprof ever saw, which python3 never does (and a
+ * free function written in Python, called during finalisation, crashes).
+ * CPython frees the block with PyMem_Free and grows it with PyMem_Realloc
+ * when the program sets a higher slot. */
 static inline int
 fp__code_extra_set(PyCodeObject *code, Py_ssize_t index, void *value)
 {
+	fp__code_extra_t *x;
+	Py_ssize_t i;
+
+	if (code->co_extra == NULL && index >= 0) {
+		x = PyMem_Malloc(offsetof(fp__code_extra_t, slots) +
+		    (size_t)(index + 1) * sizeof(void *));
+		if (x == NULL)
+			return -1;
+		x->size = index + 1;
+		for (i = 0; i < index; i++)
+			x->slots[i] = NULL;
+		x->slots[index] = value;
+		code->co_extra = x;
+		return 0;
+	}
 #if PY_VERSION_HEX >= 0x030c0000
 	return PyUnstable_Code_SetExtra((PyObject *)code, index, value);
 #else
 	return _PyCode_SetExtra((PyObject *)code, index, value);
 #endif
-}
-
-/* Sets (or, with NULL, removes) a C profile function in every thread of
- * the current interpreter. */
-static inline void
-fp__set_profile_all_threads(Py_tracefunc fn)
-{
-#if PY_VERSION_HEX >= 0x030c0000
-	PyEval_SetProfileAllThreads(fn, NULL);
-#else
-	PyThreadState *ts;
-
-	for (ts = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
-	    ts != NULL; ts = PyThreadState_Next(ts))
-		_PyEval_SetProfile(ts, fn, NULL);
-#endif
-	PyErr_Clear();
 }
 
 /* What one C-level entry into the evaluation loop costs of the C recursion
@@ -246,6 +254,46 @@ fp__profile_function_is(PyThreadState *ts, Py_tracefunc fn)
 {
 	return ts->c_profilefunc == fn;
 }
+
+#if PY_VERSION_HEX < 0x030c0000
+/* 3.11 lets the tracer keep a stray C_RETURN event from the program's
+ * own profile function (see fp__frame_is_stray_c_return). */
+#define FP__HAVE_STRAY_RETURN_SKIP 1
+
+/* Returns the interpreter frame of a frame object, as a key. */
+static inline const void *
+fp__frame_object_key(PyFrameObject *f)
+{
+	return f->f_frame;
+}
+
+/* Returns 1 when frame, about to be evaluated, is a Python profile
+ * function (a function or method taking (frame, event, arg)) that
+ * CPython's profile trampoline calls for the C_RETURN event of callable,
+ * a C function called from the frame whose key is caller; 0 when it is
+ * called for another C_RETURN; -1 when no C_RETURN is being sent (as in
+ * an audit hook, which CPython runs with tracing off too). In 3.11 the
+ * C_RETURN goes to whatever profile function is set when the C function
+ * returns: for the sys.setprofile call that replaced the tracer's own,
+ * that is the new one, which python3 would not have called. Such a frame
+ * was pushed by _PyEval_Vector, which clears and pops it after the
+ * evaluation function returns, so it may be left unevaluated. */
+static inline int
+fp__frame_is_stray_c_return(PyThreadState *ts, fp__pyframe_t *frame,
+    const void *caller, PyObject *callable)
+{
+	PyCodeObject *co = frame->f_code;
+
+	if (ts->tracing <= 0 || ts->tracing_what != PyTrace_C_RETURN)
+		return -1;
+	return (const void *)ts->cframe->current_frame == caller &&
+	    frame->owner == FRAME_OWNED_BY_THREAD &&
+	    !(co->co_flags & (CO_GENERATOR | CO_COROUTINE |
+	    CO_ASYNC_GENERATOR | CO_VARARGS)) &&
+	    (co->co_argcount == 3 || co->co_argcount == 4) &&
+	    frame->localsplus[co->co_argcount - 1] == callable;
+}
+#endif
 
 /* Saved state of a pending exception, kept across calls into the C API. */
 typedef struct fp__saved_exc {

@@ -131,6 +131,21 @@ out:
 	return f;
 }
 
+/* Makes sure this interpreter has given fullprof its co_extra slot. A new
+ * interpreter (after Py_Finalize and Py_Initialize) hands out its own
+ * slots. Asked for before the program runs, the slot is the first one, and
+ * fullprof's co_extra blocks then hold no slot of the program's (see
+ * fp__code_extra_set). */
+void
+fp__pyfunc_reserve_slot(void)
+{
+	if (fp__pyfunc_extra_index < 0 ||
+	    extra_interp != PyInterpreterState_Get()) {
+		fp__pyfunc_extra_index = fp__code_extra_request();
+		extra_interp = PyInterpreterState_Get();
+	}
+}
+
 /* Returns the record of a code object, creating it on first sight (the
  * fast path, reading the cached co_extra slot, is frame_func in tracer.c). */
 fp__func_t *
@@ -140,12 +155,7 @@ fp__pyfunc_from_code_slow(PyCodeObject *code, PyObject *globals)
 	fp__func_t *f;
 
 	fp__exc_save(&saved);
-	/* A new interpreter (after Py_Finalize and Py_Initialize) hands out
-	 * its own slots. */
-	if (fp__pyfunc_extra_index < 0 || extra_interp != PyInterpreterState_Get()) {
-		fp__pyfunc_extra_index = fp__code_extra_request();
-		extra_interp = PyInterpreterState_Get();
-	}
+	fp__pyfunc_reserve_slot();
 	f = make_code_func(code, globals);
 	if (f != NULL && fp__pyfunc_extra_index >= 0)
 		fp__code_extra_set(code, fp__pyfunc_extra_index, f);

@@ -20,6 +20,10 @@
 /* The co_extra slot where records are cached (-1 until first needed). */
 extern Py_ssize_t fp__pyfunc_extra_index;
 
+/* Reserves fullprof's co_extra slot in the current interpreter if not yet
+ * done; needs the GIL. */
+void fp__pyfunc_reserve_slot(void);
+
 /* Returns the record of a code object, creating it on first sight; NULL
  * when it cannot be made (a pending exception is left untouched). globals
  * (may be NULL) are those the code runs with, which name its module. */

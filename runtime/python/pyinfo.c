@@ -46,6 +46,47 @@ typedef struct request {
 	int names, tasks;
 } request_t;
 
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+/* Before a fork: takes the lock, so that no other thread holds it (and
+ * the names are whole) at the moment the child is made. */
+static void
+before_fork(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+/* After a fork, in the parent: lets go of the lock taken before it. */
+static void
+after_fork_parent(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+/* After a fork, in the child: the lock, taken before the fork, is made
+ * afresh (the portable way to have an unlocked mutex in a child). */
+static void
+after_fork_child(void)
+{
+	pthread_mutex_init(&lock, NULL);
+}
+
+/* Registers the fork handlers once per process. */
+static void
+register_atfork(void)
+{
+	pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+/* Takes the lock, first making sure a fork can never leave it held in
+ * the child (where the exit report would then wait on it for ever). */
+static void
+lock_names(void)
+{
+	pthread_once(&atfork_once, register_atfork);
+	pthread_mutex_lock(&lock);
+}
+
 /* Records ident's name, replacing an older one; returns 1 when it is new
  * or changed. Called with lock held. */
 static int
@@ -118,7 +159,7 @@ fp__pyinfo_threads_each(void (*fn)(void *ctx, uint64_t ident,
 static void
 publish_counted(void *ctx, uint64_t ident, const char *name)
 {
-	pthread_mutex_lock(&lock);
+	lock_names();
 	*(int *)ctx += publish_name(ident, name);
 	pthread_mutex_unlock(&lock);
 }
@@ -193,7 +234,7 @@ helper_main(void *arg)
 	}
 	if (found)
 		__atomic_store_n(&tasks, t, __ATOMIC_RELEASE);
-	pthread_mutex_lock(&lock);
+	lock_names();
 	if (found)
 		wait_ns = WAIT_FIRST;
 	else if (req.tasks && wait_ns < WAIT_MOST)
@@ -221,7 +262,7 @@ fp__pyinfo_request(int want_names, int want_tasks)
 		want_tasks = 0;
 	if (!want_names && !want_tasks)
 		return 1;
-	pthread_mutex_lock(&lock);
+	lock_names();
 	if (busy_pid != pid) {
 		/* A child forked while a helper ran: it did not come along. */
 		__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
@@ -268,7 +309,7 @@ fp__pyinfo_names_each(void (*fn)(void *ctx, uint64_t ident,
 {
 	size_t i;
 
-	pthread_mutex_lock(&lock);
+	lock_names();
 	for (i = 0; i < nnames; i++)
 		fn(ctx, names[i].ident, names[i].name);
 	pthread_mutex_unlock(&lock);

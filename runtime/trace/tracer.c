@@ -28,6 +28,7 @@
 #include "python/pyframe.h"
 #include "python/pyfunc.h"
 #include "python/pyinfo.h"
+#include "python/pyprofile.h"
 #include "trace/timeline.h"
 #include "trace/tracer.h"
 
@@ -50,9 +51,24 @@ static __thread uint64_t tls_generation
 static int builtin_profile(PyObject *obj, PyFrameObject *frame, int what,
     PyObject *arg);
 
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+/* The method table entry of sys.setprofile, looked up at start. */
+static const PyMethodDef *setprofile_def;
+/* A sys.setprofile call that may replace the tracer's profile function on
+ * this thread: the callable and the key of the frame that called it,
+ * while its C_RETURN may still go to the program's new function. */
+static __thread PyObject *stray_callable
+    __attribute__((tls_model("initial-exec")));
+static __thread const void *stray_caller
+    __attribute__((tls_model("initial-exec")));
+#endif
+
 /* C stack kept free below the deepest hook frame: CPython's own C
- * recursion checks and C extensions need room after the last Python call. */
-#define STACK_RESERVE_BYTES (256 * 1024)
+ * recursion checks and C extensions need room after the last Python call.
+ * A quarter of the thread's stack, at most STACK_RESERVE_MAX: a thread
+ * started with a small stack (threading.stack_size) is guarded too, and
+ * gets a RecursionError where it would run out. */
+#define STACK_RESERVE_MAX (256 * 1024)
 
 /* Returns the lowest usable address of this thread's C stack plus the
  * reserve, or NULL when it cannot be told. */
@@ -61,15 +77,15 @@ stack_floor_of_this_thread(void)
 {
 	pthread_attr_t attr;
 	void *low = NULL;
-	size_t size = 0;
+	size_t size = 0, reserve;
 
 	if (pthread_getattr_np(pthread_self(), &attr) != 0)
 		return NULL;
-	if (pthread_attr_getstack(&attr, &low, &size) != 0 ||
-	    size <= 2 * STACK_RESERVE_BYTES)
+	if (pthread_attr_getstack(&attr, &low, &size) != 0 || size == 0)
 		low = NULL;
 	pthread_attr_destroy(&attr);
-	return low ? (const char *)low + STACK_RESERVE_BYTES : NULL;
+	reserve = size / 4 < STACK_RESERVE_MAX ? size / 4 : STACK_RESERVE_MAX;
+	return low ? (const char *)low + reserve : NULL;
 }
 
 /* Returns non-zero when the C stack of t has ample room left. */
@@ -201,8 +217,12 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 		if (t == NULL)
 			return NULL;
 		t->stack_floor = stack_floor_of_this_thread();
+		/* Cached first: anything below that enters the hook again on
+		 * this thread finds the record instead of making another. */
+		tls_thread = t;
+		tls_generation = generation;
 		if (builtins_on)
-			PyEval_SetProfile(builtin_profile, NULL);
+			fp__profile_set_quietly(builtin_profile, 0);
 		/* Other threads are named when threading._shutdown starts
 		 * and whenever profile data is taken (fp__profile_data). */
 		name_from_bootstrap(t, func, frame);
@@ -363,54 +383,141 @@ eval_generator(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 	return result;
 }
 
-/* The frame-evaluation hook: wraps CPython's evaluation of one frame. */
-static PyObject *
-eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
+/* What hook_enter tells eval_hook. The two values below are not tokens
+ * (a token's depth is below 2^32 - 2); any other value is a token: the
+ * depth of the segment pushed (low 32 bits), the low 31 bits of the
+ * generation it was pushed in, and in the top bit whether the frame will
+ * be refused unless it returns a value (see evaluate). */
+#define ENTER_UNRECORDED UINT64_MAX		/* evaluate, nothing else */
+#define ENTER_GENERATOR (UINT64_MAX - 1)	/* a generator's own frame */
+#define TOKEN_REFUSED ((uint64_t)1 << 63)
+#define TOKEN_NO_ROOM ((uint64_t)UINT32_MAX)	/* depth: C stack used up */
+#define ENTER_SKIP (UINT64_MAX - 2)		/* not to run at all (3.11) */
+
+/* Packs what hook_leave needs into a token. */
+static inline uint64_t
+make_token(uint32_t depth, int refused)
+{
+	return (uint64_t)depth | (generation & 0x7fffffffu) << 32 |
+	    (refused ? TOKEN_REFUSED : 0);
+}
+
+/* The first half of eval_hook, out of line so that the frame CPython's
+ * evaluation runs under holds almost nothing: decides whether the frame is
+ * recorded and, if so, pushes its segment and reads the clock. Returns a
+ * token, ENTER_UNRECORDED or ENTER_GENERATOR. With no C stack left, sets a
+ * RecursionError and returns a token whose depth is TOKEN_NO_ROOM after
+ * discarding the segment. */
+static __attribute__((noinline)) uint64_t
+hook_enter(PyThreadState *ts, fp__pyframe_t *frame)
 {
 	fp__acct_t *a = active;
 	fp__func_t *func;
 	fp__thread_t *t;
-	PyObject *result;
-	uint64_t gen;
 	uint32_t depth;
-	int refused;
 
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+	if (stray_callable != NULL && ts->tracing > 0) {
+		/* The first C_RETURN sent after the sys.setprofile call: if it
+		 * is that call's, python3 would not send it. */
+		int stray = fp__frame_is_stray_c_return(ts, frame,
+		    stray_caller, stray_callable);
+
+		if (stray >= 0)
+			stray_callable = NULL;
+		if (stray > 0)
+			return ENTER_SKIP;
+	}
+#endif
 	if (a == NULL || (func = frame_func(frame)) == NULL ||
 	    (t = current_thread(a, func, frame)) == NULL)
-		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+		return ENTER_UNRECORDED;
 	if (builtins_on)
 		close_orphaned_builtins(a, t, ts);
 	if (active_filter != NULL && !filter_admits(a, t, func, frame))
-		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
-	if (func->flags & FP__FUNC_GENERATOR) {
-		if (!fp__frame_in_generator(frame))
-			return _PyEval_EvalFrameDefault(ts, frame, throwflag);
-		return eval_generator(a, t, func, ts, frame, throwflag);
-	}
-	gen = generation;
+		return ENTER_UNRECORDED;
+	if (func->flags & FP__FUNC_GENERATOR)
+		return fp__frame_in_generator(frame) ? ENTER_GENERATOR :
+		    ENTER_UNRECORDED;
 	depth = t->depth;
-	if (fp__acct_push(a, t, func, NULL, 0) != 0)
-		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	if (depth >= TOKEN_NO_ROOM - 1 || fp__acct_push(a, t, func, NULL, 0) != 0)
+		return ENTER_UNRECORDED;
 	mark_selected(t);
-	t->stack[depth].enter = fp__clock_now(&a->clock);
-	result = evaluate(t, ts, frame, throwflag, &refused);
-	{
-		fp_time_t now = fp__clock_now(&a->clock);
-
-		if (gen == generation && settle_stack(t, depth + 1, now)) {
-			if (refused) {
-				fp__acct_discard(t);
-			} else {
-				if (a->timeline != NULL)
-					fp__timeline_add(a->timeline,
-					    t->stack[depth].node->id,
-					    FP__EVENT_RUN, t->stack[depth].enter,
-					    now);
-				fp__acct_return(t, now);
-			}
-			segment_ended(t);
-		}
+	if (!stack_has_room(t)) {
+		fp__acct_discard(t);
+		segment_ended(t);
+		PyErr_SetString(PyExc_RecursionError, "maximum recursion depth "
+		    "exceeded (the C stack is nearly used up; fullprof needs "
+		    "C stack for each Python call)");
+		return TOKEN_NO_ROOM;
 	}
+	t->stack[depth].enter = fp__clock_now(&a->clock);
+	return make_token(depth, fp__recursion_exhausted(ts));
+}
+
+/* The second half of eval_hook: ends the segment of token once its frame
+ * has been evaluated to result (NULL: it raised). */
+static __attribute__((noinline)) void
+hook_leave(uint64_t token, PyObject *result)
+{
+	fp__acct_t *a = active;
+	uint32_t depth = (uint32_t)token;
+	fp__thread_t *t;
+	fp_time_t now;
+
+	if (a == NULL || (t = cached_thread()) == NULL ||
+	    ((token >> 32) & 0x7fffffffu) != (generation & 0x7fffffffu))
+		return;
+	now = fp__clock_now(&a->clock);
+	if (!settle_stack(t, depth + 1, now))
+		return;
+	if ((token & TOKEN_REFUSED) && result == NULL) {
+		fp__acct_discard(t);
+	} else {
+		if (a->timeline != NULL)
+			fp__timeline_add(a->timeline, t->stack[depth].node->id,
+			    FP__EVENT_RUN, t->stack[depth].enter, now);
+		fp__acct_return(t, now);
+	}
+	segment_ended(t);
+}
+
+/* Runs a generator's own frame (eval_generator), its thread and record
+ * found again. */
+static __attribute__((noinline)) PyObject *
+eval_generator_frame(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
+{
+	fp__acct_t *a = active;
+	fp__func_t *func = frame_func(frame);
+	fp__thread_t *t = cached_thread();
+
+	if (a == NULL || func == NULL || t == NULL)
+		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	return eval_generator(a, t, func, ts, frame, throwflag);
+}
+
+/* The frame-evaluation hook: wraps CPython's evaluation of one frame.
+ * Every Python call made under fullprof runs in this function's frame,
+ * so it keeps as little as it can across the evaluation (the token, and
+ * on 3.12 and later the thread state): see README, "C stack". */
+static PyObject *
+eval_hook(PyThreadState *ts, fp__pyframe_t *frame, int throwflag)
+{
+	uint64_t token = hook_enter(ts, frame);
+	PyObject *result;
+
+	if (token == ENTER_UNRECORDED)
+		return _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	if (token == ENTER_GENERATOR)
+		return eval_generator_frame(ts, frame, throwflag);
+	if (token == ENTER_SKIP)
+		return Py_NewRef(Py_None);
+	if ((uint32_t)token == TOKEN_NO_ROOM)
+		return NULL;
+	fp__c_recursion_adjust(ts, +1);
+	result = _PyEval_EvalFrameDefault(ts, frame, throwflag);
+	fp__c_recursion_adjust(ts, -1);
+	hook_leave(token, result);
 	return result;
 }
 
@@ -454,6 +561,19 @@ builtin_profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
 	if (a == NULL || (what != PyTrace_C_CALL && what != PyTrace_C_RETURN &&
 	    what != PyTrace_C_EXCEPTION))
 		return 0;
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+	if (setprofile_def != NULL && PyCFunction_Check(arg) &&
+	    ((PyCFunctionObject *)arg)->m_ml == setprofile_def) {
+		/* Its C_RETURN goes to the program's function if it replaces
+		 * this one; it comes back here if it does not. */
+		if (what == PyTrace_C_CALL && frame != NULL) {
+			stray_callable = arg;
+			stray_caller = fp__frame_object_key(frame);
+		} else {
+			stray_callable = NULL;
+		}
+	}
+#endif
 	if ((func = fp__pyfunc_from_builtin(arg)) == NULL ||
 	    (t = current_thread(a, NULL, NULL)) == NULL)
 		return 0;
@@ -536,6 +656,7 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 	if (active != NULL)
 		return active == a ? FP_OK : FP_ERR_BUSY;
 	interp = PyInterpreterState_Get();
+	fp__pyfunc_reserve_slot();
 	generation++;
 	fp__filter_generation++;
 	builtins_on = builtins;
@@ -546,8 +667,15 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 		hooked_interp = interp;
 	}
 	active = a;
-	if (builtins)
-		fp__set_profile_all_threads(builtin_profile);
+	if (builtins) {
+#ifdef FP__HAVE_STRAY_RETURN_SKIP
+		PyObject *sp = PySys_GetObject("setprofile");
+
+		setprofile_def = sp != NULL && PyCFunction_Check(sp) ?
+		    ((PyCFunctionObject *)sp)->m_ml : NULL;
+#endif
+		fp__profile_set_quietly(builtin_profile, 1);
+	}
 	update_gate(active_filter);
 	return FP_OK;
 }
@@ -564,7 +692,7 @@ fp__tracer_stop(fp__acct_t *a)
 	generation++;
 	if (Py_IsInitialized() && hooked_interp != NULL) {
 		if (builtins_on)
-			fp__set_profile_all_threads(NULL);
+			fp__profile_set_quietly(NULL, 1);
 		_PyInterpreterState_SetEvalFrameFunc(hooked_interp,
 		    previous_eval);
 	}

@@ -265,6 +265,32 @@ def files_get_the_users_umask():
                    "mode of %s under umask %o" % (os.path.basename(p), mask))
 
 
+@test
+def writing_files_never_changes_the_umask():
+    # umask() can only be read by changing it, and for that moment every
+    # file another thread creates gets mode 0666; fullprof creates its
+    # files with 0666 and lets the kernel apply the umask instead.
+    import shutil
+    strace = shutil.which("strace")
+    if strace is None:
+        skip("no strace")
+    with TempDir() as d:
+        log = os.path.join(d, "strace.log")
+        rc, out, err = run_cmd([strace, "-f", "-qq", "-e", "trace=umask",
+                                "-o", log, "true"])
+        if rc != 0:
+            skip("strace cannot trace here: %s" % err.strip()[-200:])
+        path = os.path.join(d, "p.json")
+        rc, out, err = run_cmd([strace, "-f", "-qq", "-e", "trace=umask",
+                                "-o", log, FULLPROF, "-q", "-o", path, "-o",
+                                path + ".svg", script("fib.py")])
+        eq(rc, 0, "exit status (stderr %r)" % err[-600:])
+        check(os.path.exists(path + ".svg"), "no file written")
+        with open(log) as f:
+            calls = [ln for ln in f if "umask(" in ln]
+        eq(calls, [], "umask calls")
+
+
 # ------------------------------------------------------------- processes
 
 FORKER = """\
@@ -301,6 +327,11 @@ def forked_child_never_replaces_the_parents_file():
         doc = load(path)
         eq(doc["pid"], parent, "pid in the file")
         eq(row(doc, "work")["calls"], 8, "work calls")
+        # With -q the child prints nothing, as under python3.
+        eq(err, "", "stderr with -q")
+        rc, out, err = run(["-o", path, prog, "0", "wait"])
+        eq(rc, 0, "exit status (stderr %r)" % err[-600:])
+        parent = int(re.search(r"parent (\d+) ends", out).group(1))
         check(any("forked from %d" % parent in ln and path in ln
                   for ln in err.split("\n")), "no line about the child's "
               "profile: %r" % err[-600:])
