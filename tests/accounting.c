@@ -464,6 +464,209 @@ START_TEST(test_fp__acct_clear)
 }
 END_TEST
 
+/* Two greenlets on one thread: main runs main() from 0; at 10 it switches
+ * to G, whose g() runs until 30 and switches back; main() calls x() from
+ * 40 to 50; at 60 G resumes, g() returns at 70 and G ends (back to main);
+ * main() returns at 100. */
+static fp_snapshot_t *
+two_greenlets(fp__node_t **g_parent)
+{
+	fp__func_t *m = func("main"), *g = func("g"), *x = func("x");
+	static int main_glet, other;
+
+	call(m, 0);
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &main_glet, &other, 10),
+	    0);
+	ck_assert_int_eq(thr->depth, 0);
+	call(g, 10);
+	*g_parent = thr->stack[0].node->parent;
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &other, &main_glet, 30),
+	    0);
+	ck_assert_int_eq(thr->depth, 1);
+	ck_assert_uint_eq(acct.nparked, 1);
+	ck_assert(!fp__acct_idle(&acct));
+	call(x, 40);
+	fp__acct_return(thr, 50);
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &main_glet, &other, 60),
+	    0);
+	fp__acct_return(thr, 70);
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &other, &main_glet, 70),
+	    0);
+	ck_assert_uint_eq(acct.nparked, 0);
+	fp__acct_return(thr, 100);
+	ck_assert(fp__acct_idle(&acct));
+	return snap(0, 100);
+}
+
+START_TEST(test_fp__acct_switch_wall)
+{
+	fp__node_t *gp;
+	fp_snapshot_t *s;
+
+	setup_clock(1);
+	s = two_greenlets(&gp);
+	/* g starts its greenlet's stack: under the thread's root. */
+	ck_assert_ptr_eq(gp, thr->root);
+	ck_assert_int_eq(row(s, "g")->calls, 1);
+	ck_assert_int_eq(row(s, "g")->primitive_calls, 1);
+	ck_assert_int_eq(row(s, "g")->total, 60);
+	ck_assert_int_eq(row(s, "g")->suspended, 30);
+	ck_assert_int_eq(row(s, "g")->own, 30);
+	ck_assert_int_eq(row(s, "main")->total, 100);
+	ck_assert_int_eq(row(s, "main")->suspended, 30);
+	ck_assert_int_eq(row(s, "main")->own, 60);
+	ck_assert_int_eq(row(s, "x")->total, 10);
+	ck_assert_int_eq(row(s, "x")->own, 10);
+	fp_snapshot_free(s);
+	fp__acct_free(&acct);
+}
+END_TEST
+
+START_TEST(test_fp__acct_switch_cpu)
+{
+	fp__node_t *gp;
+	fp_snapshot_t *s;
+
+	setup_clock(0);
+	s = two_greenlets(&gp);
+	ck_assert_int_eq(row(s, "g")->total, 30);	/* running only */
+	ck_assert_int_eq(row(s, "g")->suspended, 0);
+	ck_assert_int_eq(row(s, "g")->own, 30);
+	ck_assert_int_eq(row(s, "main")->total, 70);
+	ck_assert_int_eq(row(s, "main")->own, 60);
+	fp_snapshot_free(s);
+	fp__acct_free(&acct);
+}
+END_TEST
+
+START_TEST(test_fp__acct_switch_generator_and_close_all)
+{
+	fp__func_t *m = func("main"), *co = func("co"), *h = func("h");
+	fp_snapshot_t *s;
+	static int main_glet, other, key;
+
+	setup_clock(1);
+	call(m, 0);
+	ck_assert_int_eq(fp__acct_gen_start(&acct, thr, co, &key, 10), 0);
+	/* The coroutine's greenlet is switched out for 20 inside a segment:
+	 * suspended, not running. */
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &main_glet, &other, 20),
+	    0);
+	call(h, 20);
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &other, &main_glet, 40),
+	    0);
+	fp__acct_gen_suspend(&acct, thr, 50);
+	ck_assert_int_eq(fp__acct_gen_resume(&acct, thr, co, &key, 60), 0);
+	fp__acct_gen_finish(&acct, thr, 70);
+	/* h() is still open in the parked greenlet at the stop. */
+	fp__acct_close_all(&acct, 100, 1, node_sink, NULL);
+	ck_assert_uint_eq(acct.nparked, 0);
+	ck_assert(fp__acct_idle(&acct));
+	s = snap(0, 100);
+	ck_assert_int_eq(row(s, "co")->calls, 1);
+	ck_assert_int_eq(row(s, "co")->total, 60);
+	ck_assert_int_eq(row(s, "co")->suspended, 30);
+	ck_assert_int_eq(row(s, "co")->own, 30);
+	ck_assert_int_eq(row(s, "h")->calls, 1);
+	ck_assert_int_eq(row(s, "h")->total, 80);
+	ck_assert_int_eq(row(s, "h")->suspended, 60);
+	ck_assert_int_eq(row(s, "h")->own, 20);
+	ck_assert_int_eq(row(s, "main")->total, 100);
+	ck_assert_int_eq(row(s, "main")->own, 50);
+	fp_snapshot_free(s);
+	fp__acct_free(&acct);
+}
+END_TEST
+
+START_TEST(test_fp__acct_switch_stale_parked)
+{
+	fp__func_t *f = func("f"), *g = func("g");
+	fp_snapshot_t *s;
+	static int gone, main_glet;
+
+	setup_clock(1);
+	/* A greenlet parked with f() open at 10 never runs again (its
+	 * switch back was not seen); a switch from the same address with
+	 * g() open parks g() and ends f() as of its parking. */
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &main_glet, &gone, 0), 0);
+	call(f, 0);
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &gone, &main_glet, 10),
+	    0);
+	ck_assert_int_eq(thr->depth, 0);
+	call(g, 30);
+	ck_assert_int_eq(fp__acct_switch(&acct, thr, &gone, &main_glet, 40),
+	    0);
+	ck_assert_uint_eq(acct.nparked, 1);
+	s = snap(0, 40);
+	ck_assert_int_eq(row(s, "f")->calls, 1);
+	ck_assert_int_eq(row(s, "f")->total, 10);
+	fp_snapshot_free(s);
+	fp__acct_close_all(&acct, 50, 1, node_sink, NULL);
+	s = snap(0, 50);
+	ck_assert_int_eq(row(s, "g")->calls, 1);
+	ck_assert_int_eq(row(s, "g")->total, 20);
+	ck_assert_int_eq(row(s, "g")->suspended, 10);
+	fp_snapshot_free(s);
+	fp__acct_free(&acct);
+}
+END_TEST
+
+/* Ends n threads that each called w once, each with a root of its own. */
+static void
+end_threads(fp__func_t *w, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		fp__thread_t *t = fp__acct_new_thread(&acct, 100 + i, 100 + i);
+
+		ck_assert_ptr_nonnull(t);
+		ck_assert_ptr_nonnull(t->root);
+		ck_assert_int_eq(fp__acct_push(&acct, t, w, NULL, 0), 0);
+		fp__acct_return(t, 1);
+		ck_assert_int_eq(fp__acct_thread_ended(&acct, t), 0);
+	}
+}
+
+START_TEST(test_fp__acct_thread_ended_groups)
+{
+	fp__func_t *w = func("work");
+	fp__thread_t *t1, *t2, *g;
+	fp_snapshot_t *s;
+	int nlisted = 0;
+
+	setup_clock(1);
+	end_threads(w, FP__KEPT_THREADS);
+	ck_assert_uint_eq(acct.nended, FP__KEPT_THREADS);
+	/* From now on new threads join the group of their name pattern at
+	 * their first call, and are freed when they end. */
+	t1 = fp__acct_new_thread(&acct, 1000, 1000);
+	t2 = fp__acct_new_thread(&acct, 1001, 1001);
+	ck_assert_ptr_null(t1->root);
+	t1->name = strdup("Thread-300 (work)");
+	t2->name = strdup("Thread-301 (work)");
+	ck_assert_int_eq(fp__acct_push(&acct, t1, w, NULL, 0), 0);
+	ck_assert_int_eq(fp__acct_push(&acct, t2, w, NULL, 0), 0);
+	ck_assert_ptr_eq(t1->root, t2->root);
+	g = t1->group;
+	ck_assert_ptr_nonnull(g);
+	ck_assert_str_eq(g->name, "Thread-* (work)");
+	fp__acct_return(t1, 5);
+	fp__acct_return(t2, 7);
+	ck_assert_int_eq(fp__acct_thread_ended(&acct, t1), 1);
+	ck_assert_int_eq(fp__acct_thread_ended(&acct, t2), 1);
+	ck_assert_ptr_null(acct.grouped);
+	for (g = acct.threads; g != NULL; g = g->next)
+		nlisted++;
+	ck_assert_int_eq(nlisted, 1 + FP__KEPT_THREADS + 1);
+	s = snap(0, 10);
+	ck_assert_int_eq(row(s, "work")->calls, FP__KEPT_THREADS + 2);
+	ck_assert_int_eq(row(s, "work")->total, FP__KEPT_THREADS + 12);
+	fp_snapshot_free(s);
+	fp__acct_free(&acct);
+}
+END_TEST
+
 /* Returns the suite for runtime/trace/accounting.c. */
 Suite *
 suite_accounting(void)
@@ -486,6 +689,11 @@ suite_accounting(void)
 	tcase_add_test(tc, test_fp__acct_new_thread_two_threads);
 	tcase_add_test(tc, test_fp__acct_grow_stack_deep);
 	tcase_add_test(tc, test_fp__acct_clear);
+	tcase_add_test(tc, test_fp__acct_switch_wall);
+	tcase_add_test(tc, test_fp__acct_switch_cpu);
+	tcase_add_test(tc, test_fp__acct_switch_generator_and_close_all);
+	tcase_add_test(tc, test_fp__acct_switch_stale_parked);
+	tcase_add_test(tc, test_fp__acct_thread_ended_groups);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,25 @@
  * the activation on wall clocks (so it includes suspension, reported again
  * as "suspended"); on CPU clocks it is the sum of its segments.
  *
+ * Greenlets. Each greenlet of a thread has a stack of its own, as each
+ * thread has; the thread's record holds the running greenlet's, and a
+ * greenlet switched out with segments open waits, its stack parked in a
+ * table keyed by the greenlet (fp__acct_switch). A switched-out greenlet's
+ * open activations are suspended, as a coroutine's are at an await: the
+ * time away adds to no own time; on wall clocks it is part of their total
+ * and reported again as suspended, on CPU clocks it is left out. Each
+ * stack counts the time it spent switched out ("paused"); a segment notes
+ * that count when it starts, so a switch costs the same however deep the
+ * stacks are.
+ *
+ * Threads that end. Until FP__KEPT_THREADS threads have ended, each thread
+ * has a call tree (a root) of its own, kept after it ends. Threads that
+ * start after that share one call tree per name pattern (their name with
+ * each run of digits made "*": "Thread-* (work)"), a group record listed
+ * among the threads, and their own record is freed when they end, so a
+ * program that starts threads without end holds memory for the threads
+ * alive, the groups and the call paths only (fp__acct_thread_ended).
+ *
  * Everything here runs under the GIL, which is the lock of these tables.
  */
 #ifndef FP_ACCOUNTING_H
@@ -37,33 +56,60 @@ typedef struct fp__segment {
 	fp__node_t *node;
 	fp__activation_t *act;		/* NULL for a plain call */
 	fp_time_t enter;
-	fp_time_t children;		/* time in child segments so far */
+	fp_time_t children;		/* running time of child segments */
+	fp_time_t paused0;		/* the stack's paused figure at enter */
 	int selected;			/* under a filter: runs in a selected
 					 * function (so what it calls counts) */
 } fp__segment_t;
 
+/* The stack of a greenlet switched out with segments open. */
+typedef struct fp__parked {
+	const void *key;		/* the greenlet */
+	fp__segment_t *stack;		/* (on the free list: a spare buffer) */
+	uint32_t depth, capacity;
+	fp_time_t paused;		/* the stack's paused figure */
+	fp_time_t since;		/* when it was switched out */
+	struct fp__parked *next;	/* hash chain or free list */
+} fp__parked_t;
+
+/* Threads that end keep a call tree of their own until this many have
+ * ended; threads started later share one per name pattern. */
+#define FP__KEPT_THREADS 256
+
 typedef struct fp__thread {
 	struct fp__acct *acct;
 	uint64_t epoch;			/* equals acct->epoch while valid */
-	fp__segment_t *stack;
+	fp__segment_t *stack;		/* of the running greenlet */
 	uint32_t depth, capacity;
-	fp__node_t *root;
+	fp_time_t paused;		/* time the stack spent switched out */
+	fp__node_t *root;		/* NULL until the first call of a
+					 * thread that joins a group */
 	unsigned long ident;		/* thread id as Python reports it */
 	char *name;			/* threading's name for it, or NULL */
 	const char *stack_floor;	/* below this, the C stack is nearly
 					 * used up (NULL: unknown) */
 	long native_id;
+	struct fp__thread *group;	/* the group record it records into */
+	uint8_t is_group;		/* a group record (no stack of its own) */
+	uint8_t ended;			/* it ended (its figures stay) */
 	struct fp__thread *next;
 } fp__thread_t;
 
 typedef struct fp__acct {
 	fp__clock_t clock;
 	fp__tree_t tree;
-	fp__thread_t *threads;
+	fp__thread_t *threads;		/* with a root of their own, and the
+					 * group records */
+	fp__thread_t *grouped;		/* threads recording into a group */
+	uint32_t nended;		/* threads ended (up to the keep limit) */
+	uint32_t ngroups;
 	uint64_t epoch;			/* bumped when stacks are discarded */
 	fp__activation_t **waiting;	/* suspended activations by key */
 	uint32_t nwaiting, nbuckets;
 	fp__activation_t *free_acts;
+	fp__parked_t **parked;		/* switched-out greenlets by key */
+	uint32_t nparked, npbuckets;
+	fp__parked_t *free_parked;
 	struct fp__timeline *timeline;	/* NULL unless a trace was asked for */
 	double ns_per_unit;		/* clock rate frozen at the last stop
 					 * (0 while running: measured) */
@@ -84,12 +130,28 @@ void fp__acct_free(fp__acct_t *a);
 /* Drops every figure and node but keeps the clock (threads re-register). */
 void fp__acct_clear(fp__acct_t *a);
 
+/* Returns a number that changes whenever thread records of any
+ * accounting are freed wholesale (clear, free): a pointer to a record
+ * taken under another number may dangle. */
+uint64_t fp__acct_records_serial(void);
+
 /* Registers a new thread and returns it, or NULL on ENOMEM. */
 fp__thread_t *fp__acct_new_thread(fp__acct_t *a, unsigned long ident,
     long native_id);
 
 /* Grows a thread's stack; returns 0 or -1 on ENOMEM. */
 int fp__acct_grow_stack(fp__acct_t *a, fp__thread_t *t);
+
+/* Gives a thread that joins a group its group's root (slow path of
+ * fp__acct_root); NULL on ENOMEM. */
+fp__node_t *fp__acct_group_root(fp__acct_t *a, fp__thread_t *t);
+
+/* Returns the root of t's call tree, the group's when it joins one. */
+static inline fp__node_t *
+fp__acct_root(fp__acct_t *a, fp__thread_t *t)
+{
+	return t->root != NULL ? t->root : fp__acct_group_root(a, t);
+}
 
 /* Pushes a segment for func under the running one; returns 0, or -1 (and
  * sets nomem) when memory runs out, in which case nothing was pushed. */
@@ -102,7 +164,10 @@ fp__acct_push(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 
 	if (t->depth == t->capacity && fp__acct_grow_stack(a, t) != 0)
 		return -1;
-	parent = t->depth ? t->stack[t->depth - 1].node : t->root;
+	if (t->depth)
+		parent = t->stack[t->depth - 1].node;
+	else if ((parent = fp__acct_root(a, t)) == NULL)
+		return -1;
 	node = act != NULL ? act->node : fp__tree_child(&a->tree, parent, func);
 	if (node == NULL) {
 		a->nomem = 1;
@@ -114,24 +179,28 @@ fp__acct_push(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 	s->act = act;
 	s->enter = now;
 	s->children = 0;
+	s->paused0 = t->paused;
 	s->selected = 0;
 	return 0;
 }
 
-/* Pops the running segment, charging its own time and its duration to its
- * parent, and returns the segment's duration. */
+/* Pops the running segment, charging its own time and its running time
+ * to its parent; returns the running time and sets *paused to the time
+ * its greenlet was switched out meanwhile (its duration is the sum). */
 static inline fp_time_t
-fp__acct_pop_segment(fp__thread_t *t, fp_time_t now)
+fp__acct_pop_segment(fp__thread_t *t, fp_time_t now, fp_time_t *paused)
 {
 	fp__segment_t *s = &t->stack[--t->depth];
-	fp_time_t dur = now - s->enter;
+	fp_time_t p = t->paused - s->paused0;
+	fp_time_t run = now - s->enter - p;
 
-	if (dur < 0)
-		dur = 0;
-	s->node->stats.own += dur > s->children ? dur - s->children : 0;
+	if (run < 0)
+		run = 0;
+	s->node->stats.own += run > s->children ? run - s->children : 0;
 	if (t->depth > 0)
-		t->stack[t->depth - 1].children += dur;
-	return dur;
+		t->stack[t->depth - 1].children += run;
+	*paused = p;
+	return run;
 }
 
 /* Drops the running segment of a call that never ran (refused before its
@@ -147,9 +216,13 @@ static inline void
 fp__acct_return(fp__thread_t *t, fp_time_t now)
 {
 	fp__node_t *node = t->stack[t->depth - 1].node;
-	fp_time_t dur = fp__acct_pop_segment(t, now);
+	fp_time_t p, run = fp__acct_pop_segment(t, now, &p);
 
-	fp__stats_add_activation(&node->stats, node->recursive, dur, 0);
+	if (p != 0 && t->acct->clock.is_wall)
+		fp__stats_add_activation(&node->stats, node->recursive, run + p,
+		    p);
+	else
+		fp__stats_add_activation(&node->stats, node->recursive, run, 0);
 }
 
 /* Starts a generator/coroutine activation running in frame key and pushes
@@ -175,8 +248,21 @@ void fp__acct_gen_finish(fp__acct_t *a, fp__thread_t *t, fp_time_t now);
  * first instruction): nothing is recorded. */
 void fp__acct_gen_discard(fp__acct_t *a, fp__thread_t *t);
 
-/* Returns non-zero when nothing is open: no thread has a running segment
- * and no activation waits to be resumed. */
+/* Follows a switch of t's greenlets: the running stack (from's) is parked
+ * when it has segments open, and to's resumes, or an empty one starts.
+ * Returns 0, or -1 when from's stack could not be kept (its activations
+ * are then counted as ended now). */
+int fp__acct_switch(fp__acct_t *a, fp__thread_t *t, const void *from,
+    const void *to, fp_time_t now);
+
+/* Takes note that thread t has ended with nothing open: a thread in a
+ * group is unlinked and freed (it must not be used again), one with a
+ * tree of its own stays listed with its figures. Returns non-zero when t
+ * was freed. */
+int fp__acct_thread_ended(fp__acct_t *a, fp__thread_t *t);
+
+/* Returns non-zero when nothing is open: no thread has a running segment,
+ * no greenlet is parked and no activation waits to be resumed. */
 int fp__acct_idle(const fp__acct_t *a);
 
 /* Closes every open activation as of now: running segments end at now,

@@ -25,10 +25,12 @@
 #include <string.h>
 
 #include "trace/gate.h"
+#include "trace/greenlet.h"
 #include "python/pyframe.h"
 #include "python/pyfunc.h"
 #include "python/pyinfo.h"
 #include "python/pyprofile.h"
+#include "trace/threadend.h"
 #include "trace/timeline.h"
 #include "trace/tracer.h"
 
@@ -230,6 +232,7 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 		 * never see _bootstrap or _shutdown: ask threading now. */
 		if (t->name == NULL && fp__gate_active())
 			fp__tracer_name_threads(a);
+		fp__threadend_watch(a, t);
 	}
 	if (t->epoch != a->epoch) {
 		t->epoch = a->epoch;
@@ -277,8 +280,10 @@ frame_func(fp__pyframe_t *frame)
 	if (co == NULL)
 		return NULL;
 	f = cached_func(co);
-	if (f == NULL)
+	if (f == NULL) {
 		f = fp__pyfunc_from_code_slow(co, fp__frame_globals(frame));
+		fp__greenlet_saw_func(f);
+	}
 	if (f == NULL)
 		return NULL;
 	if (f->flags & FP__FUNC_HIDDEN) {
@@ -432,6 +437,7 @@ hook_enter(PyThreadState *ts, fp__pyframe_t *frame)
 	if (a == NULL || (func = frame_func(frame)) == NULL ||
 	    (t = current_thread(a, func, frame)) == NULL)
 		return ENTER_UNRECORDED;
+	fp__greenlet_poll();
 	if (builtins_on)
 		close_orphaned_builtins(a, t, ts);
 	if (active_filter != NULL && !filter_admits(a, t, func, frame))
@@ -717,6 +723,23 @@ fp__tracer_filter_changed(const fp__acct_t *a, const fp__filter_t *filter)
 	active_filter = filter != NULL && filter->count > 0 ? filter : NULL;
 	fp__filter_generation++;
 	update_gate(active_filter);
+}
+
+/* Returns the active accounting's record of the calling thread, or NULL
+ * (greenlet.c follows switches in it). */
+fp__thread_t *
+fp__tracer_this_thread(void)
+{
+	return active != NULL ? cached_thread() : NULL;
+}
+
+/* Forgets the calling thread's cached record if it is t, which the
+ * accounting is about to free (threadend.c). */
+void
+fp__tracer_forget_thread(const fp__thread_t *t)
+{
+	if (tls_thread == t)
+		tls_thread = NULL;
 }
 
 /* Makes every frame inside the hooks forget its segment. */

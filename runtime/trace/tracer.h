@@ -29,6 +29,14 @@ void fp__tracer_name_threads(fp__acct_t *a);
 /* Puts a changed filter of accounting a in force if a is recording. */
 void fp__tracer_filter_changed(const fp__acct_t *a, const fp__filter_t *filter);
 
+/* Returns the active accounting's record of the calling thread, or NULL
+ * when nothing records or the thread has no valid record. Needs the GIL. */
+fp__thread_t *fp__tracer_this_thread(void);
+
+/* Forgets the calling thread's cached record if it is t (about to be
+ * freed). */
+void fp__tracer_forget_thread(const fp__thread_t *t);
+
 /* Makes every frame already inside the hooks forget its segment (used
  * when a profile is cleared or freed while frames are running). */
 void fp__tracer_invalidate(void);

@@ -16,9 +16,12 @@ profiler's share of the peak RSS (profiled minus baseline at the same
 scale) may grow from N/10 to N only with what the program keeps
 alive at once (call paths, suspended coroutines, threads), never with
 the number of calls: at most PATH_BYTES per added path and LIVE_BYTES per
-added live object, plus SLACK. A line per test gives the counts verified,
-the peak RSS of each run and the times; the exit status is 1 if any test
-failed.
+added live object, plus SLACK. Some tests also bound, at N, the profiled
+run's time or peak RSS as a multiple of python3's (loosely: the machine
+may be busy). A program that prints {"skip": WHY} (it needs a package
+that is not installed) is skipped. A line per test gives the counts
+verified, the peak RSS of each run and the times; the exit status is 1 if
+any test failed.
 
     python3 tests/stress/run.py [--fullprof PATH] [--quick] [TEST...]
 
@@ -41,7 +44,9 @@ LIVE_BYTES = 512     # per suspended activation or thread alive at once
 SLACK = 24 << 20     # allocator noise, slabs, the report's buffers
 
 # name, program, full N, extra fullprof options, how many objects are
-# alive at once at scale n (beyond call paths), per-test timeout (s).
+# alive at once at scale n (beyond call paths), per-test timeout (s), and
+# optionally a dict of bounds at N: "time" (profiled seconds over
+# python3's) and "rss" (profiled peak RSS over python3's).
 TESTS = [
     ("threads64", "threads64.py", 100000, [], lambda n: 64, 600),
     ("asyncio_tasks", "asyncio_tasks.py", 100000, [], lambda n: n, 600),
@@ -49,8 +54,16 @@ TESTS = [
     ("many_functions", "many_functions.py", 200000, [], lambda n: 0, 900),
     ("start_stop", "start_stop.py", 10000, ["--paused"], lambda n: 0, 600),
     ("throw_into", "throw_into.py", 100000, [], lambda n: 0, 600),
-    ("short_threads", "short_threads.py", 20000, [], lambda n: 8, 600),
+    # Ended threads' records are freed (threads beyond the first 256 to
+    # end share a call tree per name pattern): 40,000 threads within 2x
+    # of python3's peak RSS.
+    ("short_threads", "short_threads.py", 40000, [], lambda n: 8, 900,
+     {"rss": 2.0}),
     ("deep_chain", "deep_chain.py", 20000, [], lambda n: 0, 900),
+    # A greenlet per job, 100 alive: within 2x of python3's time on a
+    # quiet machine (3x asserted), memory bounded.
+    ("gevent_pool", "gevent_pool.py", 120000, [], lambda n: 100, 900,
+     {"time": 3.0, "rss": 2.0}),
 ]
 
 
@@ -160,6 +173,9 @@ def run_one(fullprof, python, name, prog, n, opts, timeout):
             return res
         if what == "plain":
             want = expectations(out)
+            if "skip" in want:
+                res["skip"] = want["skip"]
+                return res
     res["paths"] = want.get("paths", 0)
     fd, js = tempfile.mkstemp(prefix="fp-stress-", suffix=".json")
     os.close(fd)
@@ -209,15 +225,31 @@ def main():
         "", "", "", "python3/paused/profiled", "python3/profiled",
         "MiB at N/10 -> N", "python3/paused/profiled, profiled"))
     failed = 0
-    for name, prog, full, opts, live, timeout in chosen:
+    for name, prog, full, opts, live, timeout, *more in chosen:
+        bounds = more[0] if more else {}
         big = full // 10 if args.quick else full
         small = big // 10
         a = run_one(args.fullprof, args.python, name, prog, small, opts,
                     timeout)
+        if "skip" in a:
+            print("SKIP %s: %s" % (name, a["skip"]))
+            continue
         b = run_one(args.fullprof, args.python, name, prog, big, opts,
                     timeout) if not a["errors"] else {"errors": ["skipped"]}
         errors = a["errors"] + b["errors"]
         if not errors:
+            if "time" in bounds and \
+                    b["prof_s"] > bounds["time"] * b["plain_s"]:
+                errors.append("profiled run took %.2f s at N=%d, more than "
+                              "%.1fx python3's %.2f s" % (
+                                  b["prof_s"], big, bounds["time"],
+                                  b["plain_s"]))
+            if "rss" in bounds and \
+                    b["prof_rss"] > bounds["rss"] * b["plain_rss"]:
+                errors.append("profiled peak RSS %s MiB at N=%d, more than "
+                              "%.1fx python3's %s MiB" % (
+                                  mib(b["prof_rss"]), big, bounds["rss"],
+                                  mib(b["plain_rss"])))
             over_a = max(a["prof_rss"] - a["base_rss"], 0) * 1024
             over_b = max(b["prof_rss"] - b["base_rss"], 0) * 1024
             allowed = over_a + SLACK + \
