@@ -312,6 +312,7 @@ fp__cpuclock_rebase(void)
 	}
 	if (c->lock == NULL)
 		return read_posix(CLOCK_THREAD_CPUTIME_ID);
+	c->rebases++;
 	/* The kernel reads the clock somewhere between t0 and t1: take the
 	 * middle, from the closest of three tries when the first is slow
 	 * (an interrupt or the hypervisor came in between). */

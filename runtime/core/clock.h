@@ -95,6 +95,7 @@ typedef struct fp__cpuclock {
 	fp_time_t base_ns;	/* CLOCK_THREAD_CPUTIME_ID at the base point */
 	fp_time_t last;		/* the last value returned (never goes back) */
 	uint64_t min_ticks;	/* the quickest system call seen, in ticks */
+	uint64_t rebases;	/* base points taken (system calls made) */
 	void *page;		/* the mapped page, for munmap */
 } fp__cpuclock_t;
 
