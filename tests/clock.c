@@ -3,15 +3,23 @@
  * clock the other suites drive by hand, the TSC's units, and loose sanity
  * checks of the real clocks (the wall clock never goes back and, scaled by
  * fp__clock_ns_per_unit, keeps pace with CLOCK_MONOTONIC; the CPU clocks
- * stand still while the thread sleeps).
+ * stand still while the thread sleeps). The cpu timer's per-thread clock
+ * (a perf page and the TSC where the kernel allows it) must agree with
+ * CLOCK_THREAD_CPUTIME_ID through spinning, sleeping, moving between CPUs,
+ * other threads and fork, never go back, and make system calls only
+ * rarely.
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "suites.h"
 #include "core/clock.h"
@@ -205,10 +213,50 @@ START_TEST(test_fp__clock_init_cpu)
 	fp_options_t o = options(FP_TIMER_CPU);
 	fp__clock_t clk;
 
+	unsetenv("FULLPROF_CLOCK");
 	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
 	ck_assert_str_eq(clk.name, "cpu");
-	ck_assert_int_eq(clk.source, FP__CLOCK_THREAD_CPU);
 	ck_assert_int_eq(clk.is_wall, 0);
+	/* The perf page and the TSC where the kernel allows them (then this
+	 * thread, which set the clock up, reads through its page), the
+	 * system call otherwise. */
+	if (clk.source == FP__CLOCK_THREAD_TSC) {
+		ck_assert(invariant_tsc());
+		ck_assert_str_eq(fp__clock_source_name(&clk),
+		    "perf-task-clock+tsc");
+		ck_assert(fp__cpuclock_thread_uses_page());
+	} else {
+		ck_assert_int_eq(clk.source, FP__CLOCK_THREAD_CPU);
+		ck_assert_str_eq(fp__clock_source_name(&clk), "thread-cputime");
+	}
+	/* FULLPROF_CLOCK=monotonic keeps the TSC out of it. */
+	setenv("FULLPROF_CLOCK", "monotonic", 1);
+	ck_assert_int_eq(fp__clock_init(&clk, &o), FP_OK);
+	ck_assert_int_eq(clk.source, FP__CLOCK_THREAD_CPU);
+	ck_assert_str_eq(clk.name, "cpu");
+	unsetenv("FULLPROF_CLOCK");
+}
+END_TEST
+
+START_TEST(test_fp__clock_source_name_each)
+{
+	static const struct { fp__clock_source_t source; const char *name; }
+	    names[] = {
+		{ FP__CLOCK_TSC, "tsc" },
+		{ FP__CLOCK_MONOTONIC, "monotonic" },
+		{ FP__CLOCK_THREAD_CPU, "thread-cputime" },
+		{ FP__CLOCK_THREAD_TSC, "perf-task-clock+tsc" },
+		{ FP__CLOCK_PROCESS_CPU, "process-cputime" },
+		{ FP__CLOCK_CALLBACK, "callback" },
+	};
+	fp__clock_t clk;
+	size_t i;
+
+	memset(&clk, 0, sizeof clk);
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		clk.source = names[i].source;
+		ck_assert_str_eq(fp__clock_source_name(&clk), names[i].name);
+	}
 }
 END_TEST
 
@@ -449,6 +497,294 @@ START_TEST(test_fp__monotonic_ns_matches)
 }
 END_TEST
 
+/* Returns this thread's CLOCK_THREAD_CPUTIME_ID in nanoseconds. */
+static fp_time_t
+thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (fp_time_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Sets up the cpu timer in *clk; returns non-zero when it reads through
+ * the perf page (the tests of that path skip themselves otherwise). */
+static int
+fast_cpu_clock(fp__clock_t *clk)
+{
+	fp_options_t o = options(FP_TIMER_CPU);
+
+	unsetenv("FULLPROF_CLOCK");
+	ck_assert_int_eq(fp__clock_init(clk, &o), FP_OK);
+	if (clk->source != FP__CLOCK_THREAD_TSC) {
+		fprintf(stderr, "clock: perf events are not permitted here: "
+		    "the cpu timer makes a system call per read\n");
+		return 0;
+	}
+	return 1;
+}
+
+/* Moves this thread to the next CPU it may run on, when it may run on
+ * more than one; returns non-zero when it did. */
+static int
+migrate(void)
+{
+	static cpu_set_t allowed;
+	static int known;
+	cpu_set_t one;
+	int cpu = sched_getcpu(), i, n = CPU_SETSIZE;
+
+	if (!known) {
+		if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+			return 0;
+		known = 1;
+	}
+	if (CPU_COUNT(&allowed) < 2 || cpu < 0)
+		return 0;
+	for (i = 1; i <= n; i++) {
+		if (CPU_ISSET((cpu + i) % n, &allowed))
+			break;
+	}
+	CPU_ZERO(&one);
+	CPU_SET((cpu + i) % n, &one);
+	return sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
+/* Lets this thread run on every CPU it was allowed at first again. */
+static void
+unpin(void)
+{
+	cpu_set_t all;
+	int i;
+
+	CPU_ZERO(&all);
+	for (i = 0; i < CPU_SETSIZE && i < (int)sysconf(_SC_NPROCESSORS_CONF);
+	    i++)
+		CPU_SET(i, &all);
+	sched_setaffinity(0, sizeof all, &all);
+}
+
+/* Spins for about us microseconds of this thread's CPU time, reading clk
+ * all along; fails the test if it ever goes back. */
+static void
+spin_reading(const fp__clock_t *clk, fp_time_t us)
+{
+	fp_time_t end = thread_cpu() + us * 1000, prev = fp__clock_now(clk),
+	    now;
+
+	while (thread_cpu() < end) {
+		int i;
+
+		for (i = 0; i < 200; i++) {
+			now = fp__clock_now(clk);
+			ck_assert_msg(now >= prev, "cpu clock went back from "
+			    "%lld to %lld", (long long)prev, (long long)now);
+			prev = now;
+		}
+	}
+}
+
+/* The cpu clock moves as CLOCK_THREAD_CPUTIME_ID does, point by point
+ * (bracketed by two reads of it, within a few microseconds: the kernel's
+ * own figure is taken somewhere inside a system call) and over a run of
+ * spinning, sleeping and moving between CPUs (within 1% and 100us). */
+START_TEST(test_fp__cpuclock_now_agrees)
+{
+	fp__clock_t clk;
+	fp_time_t c0, k0, c1, k1, x, y, z, miss, dc, dk, diff;
+	int i, n = 400, near = 0, far = 0;
+
+	if (!fast_cpu_clock(&clk))
+		return;
+	c0 = fp__clock_now(&clk);
+	k0 = thread_cpu();
+	for (i = 0; i < n; i++) {
+		spin_reading(&clk, 200);
+		if (i % 40 == 13)
+			sleep_ms(2);
+		if (i % 40 == 27)
+			migrate();
+		x = fp__clock_now(&clk);
+		y = thread_cpu();
+		z = fp__clock_now(&clk);
+		miss = y < x ? x - y : y > z ? y - z : 0;
+		near += miss <= 5000;
+		far += miss > 20000;
+	}
+	c1 = fp__clock_now(&clk);
+	k1 = thread_cpu();
+	unpin();
+	/* Typically a few hundred ns off on a loaded machine. A point may be
+	 * off by more when an interrupt or the hypervisor took the CPU
+	 * without switching the thread out (that time counts as running
+	 * until the next base point), but not many. */
+	ck_assert_msg(near >= n / 2, "only %d of %d readings of "
+	    "CLOCK_THREAD_CPUTIME_ID within 5us of the cpu clock", near, n);
+	ck_assert_msg(far <= n / 20, "%d of %d readings more than 20us off",
+	    far, n);
+	dc = c1 - c0;
+	dk = k1 - k0;
+	diff = dc > dk ? dc - dk : dk - dc;
+	ck_assert_int_ge(dk, n * 200000LL);
+	ck_assert_msg(diff <= dk / 100 + 100000, "cpu clock moved %lld ns, "
+	    "CLOCK_THREAD_CPUTIME_ID %lld ns", (long long)dc, (long long)dk);
+}
+END_TEST
+
+/* Millions of reads through sleeps and moves between CPUs never go back,
+ * and take a base point (a system call) for few of them. */
+START_TEST(test_fp__cpuclock_now_monotonic_and_cheap)
+{
+	fp__clock_t clk;
+	fp_time_t prev, now;
+	uint64_t rebases;
+	int i, reads = 2000000;
+
+	if (!fast_cpu_clock(&clk))
+		return;
+	prev = fp__clock_now(&clk);
+	rebases = fp__cpuclock.rebases;
+	for (i = 0; i < reads; i++) {
+		now = fp__clock_now(&clk);
+		ck_assert_msg(now >= prev, "read %d went back from %lld to "
+		    "%lld", i, (long long)prev, (long long)now);
+		prev = now;
+		if (i % 200000 == 50000)
+			sleep_ms(1);
+		if (i % 200000 == 150000)
+			migrate();
+	}
+	unpin();
+	rebases = fp__cpuclock.rebases - rebases;
+	/* A base point per switch-in and per 10ms at most; the system call
+	 * clock would make 2,000,000. */
+	ck_assert_msg(rebases < (uint64_t)reads / 50, "%llu base points in "
+	    "%d reads", (unsigned long long)rebases, reads);
+}
+END_TEST
+
+/* A thread's CPU-burning figures, for thread_burn. */
+struct burn {
+	fp_time_t clock_ns, kernel_ns;	/* what the two clocks moved */
+	int used_page;
+	fp__clock_t *clk;
+};
+
+/* Spins 30ms of CPU time with a few sleeps between, measuring it with the
+ * cpu clock and CLOCK_THREAD_CPUTIME_ID; ctx is a struct burn. */
+static void *
+thread_burn(void *ctx)
+{
+	struct burn *b = ctx;
+	fp_time_t c0 = fp__clock_now(b->clk), k0 = thread_cpu();
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		spin_reading(b->clk, 10000);
+		sleep_ms(5);
+	}
+	b->clock_ns = fp__clock_now(b->clk) - c0;
+	b->kernel_ns = thread_cpu() - k0;
+	b->used_page = fp__cpuclock_thread_uses_page();
+	return NULL;
+}
+
+/* Returns how many perf event mappings this process has. */
+static int
+perf_mappings(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strstr(line, "perf_event") != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Threads each read their own CPU time through a page of their own, which
+ * goes when the thread ends; the main thread's figures are not theirs. */
+START_TEST(test_fp__cpuclock_now_threads)
+{
+	enum { N = 4 };
+	fp__clock_t clk;
+	pthread_t th[N];
+	struct burn b[N];
+	fp_time_t main0, main1;
+	int i, before;
+
+	if (!fast_cpu_clock(&clk))
+		return;
+	fp__clock_now(&clk);
+	before = perf_mappings();
+	ck_assert_int_ge(before, 1);	/* this thread's own */
+	main0 = fp__clock_now(&clk);
+	memset(b, 0, sizeof b);
+	for (i = 0; i < N; i++) {
+		b[i].clk = &clk;
+		ck_assert_int_eq(pthread_create(&th[i], NULL, thread_burn,
+		    &b[i]), 0);
+	}
+	for (i = 0; i < N; i++)
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+	main1 = fp__clock_now(&clk);
+	/* Joining costs this thread little CPU, whatever the others used. */
+	ck_assert_msg(main1 - main0 < 20000000, "main thread's clock moved "
+	    "%lld ns while others burned", (long long)(main1 - main0));
+	for (i = 0; i < N; i++) {
+		fp_time_t diff = b[i].clock_ns > b[i].kernel_ns ?
+		    b[i].clock_ns - b[i].kernel_ns :
+		    b[i].kernel_ns - b[i].clock_ns;
+
+		ck_assert(b[i].used_page);
+		ck_assert_int_ge(b[i].kernel_ns, 30000000);
+		ck_assert_msg(diff <= b[i].kernel_ns / 100 + 100000, "thread "
+		    "%d: cpu clock %lld ns, CLOCK_THREAD_CPUTIME_ID %lld ns", i,
+		    (long long)b[i].clock_ns, (long long)b[i].kernel_ns);
+	}
+	ck_assert_int_eq(perf_mappings(), before);
+}
+END_TEST
+
+/* A child after fork reads its own CPU time (which starts again near 0)
+ * through a page of its own: the parent's is not mapped there. */
+START_TEST(test_fp__cpuclock_now_after_fork)
+{
+	fp__clock_t clk;
+	pid_t pid;
+	int status;
+
+	if (!fast_cpu_clock(&clk))
+		return;
+	spin_reading(&clk, 20000);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fp_time_t c0 = fp__clock_now(&clk), k0 = thread_cpu(), c1, k1;
+		fp_time_t end = k0 + 20000000;
+
+		while (thread_cpu() < end)
+			fp__clock_now(&clk);
+		c1 = fp__clock_now(&clk);
+		k1 = thread_cpu();
+		/* exit statuses: 0 fine, 2 no page, 3 wrong figures */
+		if (!fp__cpuclock_thread_uses_page())
+			_exit(2);
+		if (c0 > k0 + 1000000 || c1 - c0 < (k1 - k0) * 9 / 10 ||
+		    c1 - c0 > (k1 - k0) * 11 / 10 + 100000)
+			_exit(3);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status), "child died of signal %d",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 /* Returns the suite of runtime/core/clock.c. */
 Suite *
 suite_clock(void)
@@ -464,6 +800,18 @@ suite_clock(void)
 	tcase_add_test(tc, test_fp__clock_init_custom);
 	tcase_add_test(tc, test_fp__clock_init_custom_without_fn);
 	tcase_add_test(tc, test_fp__clock_init_bad_kind);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__clock_source_name");
+	tcase_add_test(tc, test_fp__clock_source_name_each);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__cpuclock_now");
+	tcase_add_test(tc, test_fp__cpuclock_now_agrees);
+	tcase_add_test(tc, test_fp__cpuclock_now_monotonic_and_cheap);
+	tcase_add_test(tc, test_fp__cpuclock_now_threads);
+	tcase_add_test(tc, test_fp__cpuclock_now_after_fork);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__fake_clock_fn");
