@@ -39,6 +39,12 @@ TIMEOUT = float(os.environ.get("FULLPROF_TEST_TIMEOUT", "20"))
 # counts and everything else are still checked.
 UNDER_VALGRIND = os.environ.get("FULLPROF_UNDER_VALGRIND") == "1"
 _timing_left_out = 0
+# Test-only: FULLPROF_TEST_LOAD=1 runs the script's tests on a busy
+# machine, with two CPU-hog processes per core (4 on 2 cores) spinning for
+# the whole script (FULLPROF_TEST_LOAD=N: N hogs). Timing assertions must
+# hold there too: a test that fails only because the machine is busy is a
+# broken test.
+TEST_LOAD = os.environ.get("FULLPROF_TEST_LOAD", "")
 
 
 def _find_fullprof():
@@ -361,6 +367,32 @@ def write(path, text):
     return path
 
 
+# ------------------------------------------------------------------ load
+
+def start_load(spec):
+    """Starts the CPU hogs FULLPROF_TEST_LOAD asks for ("1": two per
+    core; a larger number: that many) and returns their Popen objects."""
+    if spec in ("", "0"):
+        return []
+    n = int(spec)
+    if n == 1:
+        n = 2 * (os.cpu_count() or 1)
+    # Each hog is plain python3 spinning until it is killed, or until its
+    # parent (this script) is gone: a hog never outlives the script.
+    code = ("import os\nparent = os.getppid()\nwhile os.getppid() == "
+            "parent:\n    for _ in range(100000): pass\n")
+    return [subprocess.Popen([PYTHON, "-c", code],
+                             stdin=subprocess.DEVNULL) for _ in range(n)]
+
+
+def stop_load(hogs):
+    """Kills and reaps the CPU hogs start_load started."""
+    for p in hogs:
+        p.kill()
+    for p in hogs:
+        p.wait()
+
+
 # --------------------------------------------------------------- registry
 
 _tests = []
@@ -390,6 +422,23 @@ def main(argv=None):
         sys.exit(1)
     chosen = [(n, f) for n, f in _tests
               if not argv or any(a in n for a in argv)]
+    hogs = start_load(TEST_LOAD)
+    if hogs:
+        print("# FULLPROF_TEST_LOAD: %d CPU hogs running" % len(hogs))
+    try:
+        passed, failed = _run_tests(chosen)
+    finally:
+        stop_load(hogs)
+    if _timing_left_out:
+        print("# %d timing assertions left out under valgrind"
+              % _timing_left_out)
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+def _run_tests(chosen):
+    """Runs the chosen (name, function) tests, printing a line for each;
+    returns (passed, failed)."""
     passed = failed = skipped = 0
     for name, fn in chosen:
         try:
@@ -407,8 +456,4 @@ def main(argv=None):
             passed += 1
             print("ok - %s" % name)
         sys.stdout.flush()
-    if _timing_left_out:
-        print("# %d timing assertions left out under valgrind"
-              % _timing_left_out)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    return passed, failed

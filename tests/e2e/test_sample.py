@@ -89,15 +89,26 @@ def async_waiting_goes_to_the_coroutine():
                   "--sample=1ms")
     f = "examples/burn.py"
     foo = row(doc, "foo", f)
-    # foo runs 4 x 0.3s: CPU, await, blocking sleep, await (on a busy
-    # machine the 0.3s of CPU take longer): about the whole run.
-    whole = row(doc, "<module>", f)["total"]
-    check(foo["total"] >= 0.9 * whole and foo["total"] >= 1.1,
-          "foo total %r of a %r run" % (foo["total"], whole))
-    approx(row(doc, "burn_async_io", f)["total"], 0.6, rel=0.25,
-           what="burn_async_io total")
-    approx(row(doc, "sleep", "asyncio/tasks.py")["total"], 0.6, rel=0.25,
-           what="asyncio.sleep total")
+    # foo runs 4 x 0.3s: CPU, await, blocking sleep, await. The event
+    # loop's time, waiting included, goes to the coroutine: foo's total is
+    # about asyncio.run's (not 0.9 of the whole run: on a busy machine the
+    # imports before it take longer, and the 0.3s of CPU too).
+    loop = row(doc, "run", "asyncio/runners.py")["total"]
+    check(foo["total"] >= 0.9 * loop,
+          "foo total %r of asyncio.run's %r" % (foo["total"], loop))
+    bai = row(doc, "burn_async_io", f)["total"]
+    approx(row(doc, "sleep", "asyncio/tasks.py")["total"], bai, rel=0.1,
+           abs_=0.01, what="asyncio.sleep total (burn_async_io's %r)" % bai)
+    # Awaiting 2 x 0.3s weighs as much as two blocking 0.3s sleeps, busy
+    # machine or not.
+    approx(bai, 2 * row(doc, "burn_io", f)["total"], rel=0.35, abs_=0.05,
+           what="burn_async_io total against 2 x burn_io's")
+    # The estimates shrink when the sampler thread does not get the CPU
+    # (ticks it missed count as dropped, and a late tick weighs at most 8
+    # intervals): the absolute figures hold on a machine where it does.
+    s = doc["samples"]
+    if s["dropped"] <= 0.05 * s["requested"]:
+        approx(bai, 0.6, rel=0.25, what="burn_async_io total")
     select = find_row(doc, "EpollSelector.select")
     check(select is None or select["total"] < 0.15,
           "the event loop's select() kept the waiting time: %r" % (select,))
