@@ -76,6 +76,35 @@ def cpu_timer_skips_sleep():
     check(row(doc, "work")["total"] > 0.02, "work has no CPU time")
 
 
+def burn_nap_cpu(interval):
+    """The CPU of bursts between sleeps goes to the bursts: burn's sampled
+    CPU against its own thread_time() measure, nap next to nothing. (The
+    CPU a thread used since its last sample used to go to where it was at
+    the sample, most often asleep in nap.)"""
+    out = os.path.join(tempfile.mkdtemp(), "truth.json")
+    doc = sampled(["burn_nap.py", "2", out], "--sample=" + interval,
+                  "--timer=cpu")
+    with open(out) as f:
+        truth = json.load(f)["burn_cpu"]
+    burn = row(doc, "burn")["total"]
+    nap = find_row(doc, "nap")
+    approx(burn, truth, rel=0.25, abs_=0.02, what="burn's sampled CPU "
+           "(its own thread_time() says %.3fs)" % truth)
+    check(nap is None or nap["total"] < 0.1 * truth,
+          "nap (asleep) got %.3fs of CPU, burn used %.3fs" % (
+              nap["total"] if nap else 0, truth))
+
+
+@test
+def cpu_goes_to_bursts_not_sleeps_10ms():
+    burn_nap_cpu("10ms")
+
+
+@test
+def cpu_goes_to_bursts_not_sleeps_1ms():
+    burn_nap_cpu("1ms")
+
+
 @test
 def wall_timer_counts_sleep():
     doc = sampled(["-c", "import time\ndef nap(): time.sleep(0.4)\nnap()"],
