@@ -258,11 +258,19 @@ END_TEST
  * estimate / sqrt(n); 0 without samples. */
 START_TEST(test_fp__sample_error)
 {
-	ck_assert_int_eq(fp__sample_error(0, 0), 0);
-	ck_assert_int_eq(fp__sample_error(100 * MS, 100), 10 * MS);
-	ck_assert_int_le(llabs(fp__sample_error(1350 * MS, 1350) -
+	/* Unknown share (of 0): the Poisson error, sqrt(n) samples of the
+	 * mean weight. */
+	ck_assert_int_eq(fp__sample_error(0, 0, 0), 0);
+	ck_assert_int_eq(fp__sample_error(100 * MS, 100, 0), 10 * MS);
+	ck_assert_int_le(llabs(fp__sample_error(1350 * MS, 1350, 0) -
 	    (fp_time_t)(sqrt(1350.0) * MS)), 1);
-	ck_assert_int_eq(fp__sample_error(MS, 1), MS);
+	ck_assert_int_eq(fp__sample_error(MS, 1, 0), MS);
+	/* Binomial: in every one of the thread's samples, no error; in half
+	 * of 400, sqrt(200 * 0.5) = 10 samples' worth. */
+	ck_assert_int_eq(fp__sample_error(400 * MS, 400, 400), 0);
+	ck_assert_int_eq(fp__sample_error(200 * MS, 200, 400), 10 * MS);
+	/* More samples than the thread had (merged profiles): Poisson. */
+	ck_assert_int_eq(fp__sample_error(100 * MS, 100, 50), 10 * MS);
 }
 END_TEST
 

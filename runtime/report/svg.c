@@ -245,7 +245,7 @@ put_estimate(fp__buf_t *b, int64_t ns, uint64_t n, int64_t total)
 {
 	char est[64];
 
-	fp__format_estimate(ns, fp__sample_error(ns, n), est, sizeof est);
+	fp__format_estimate(ns, fp__sample_error(ns, n, 0), est, sizeof est);
 	fp__buf_printf(b, "%s (%.2f%%)", est,
 	    total > 0 ? 100.0 * (double)ns / (double)total : 0.0);
 }
@@ -484,7 +484,7 @@ node_details(fp__buf_t *b, const svg_t *s, uint32_t n, int64_t total)
 		char est[64];
 
 		fp__format_estimate(st->own, fp__sample_error(st->own,
-		    st->own_samples), est, sizeof est);
+		    st->own_samples, 0), est, sizeof est);
 		fp__buf_printf(b, ", own %s, %" PRIu64 " sample%s (%" PRIu64
 		    " at the top)", est, s->isamp[n], s->isamp[n] == 1 ? "" :
 		    "s", st->own_samples);
