@@ -368,7 +368,7 @@ START_TEST(test_fp__render_json_sampled)
 	    " \"mode\": \"sample\", \"timer\": \"wall\", \"duration\": 4.01, "
 	    "\"lost_calls\": 0, \"interval\": 0.001,\n"
 	    " \"samples\": {\"requested\": 4010, \"taken\": 4000, "
-	    "\"dropped\": 10},\n"
+	    "\"dropped\": 10, \"uncovered\": 0},\n"
 	    " \"functions\": [\n"
 	    "  {\"file\": \"/a.py\", \"line\": 1, \"name\": \"main\", "
 	    "\"calls\": null, \"primitive_calls\": null, \"samples\": 4000, "

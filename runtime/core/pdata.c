@@ -595,6 +595,7 @@ fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src)
 	add_count(&dst->meta.samples_requested, src->meta.samples_requested);
 	add_count(&dst->meta.samples_taken, src->meta.samples_taken);
 	add_count(&dst->meta.samples_dropped, src->meta.samples_dropped);
+	dst->meta.samples_uncovered += src->meta.samples_uncovered;
 	if (dst->meta.interval != src->meta.interval)
 		dst->meta.interval = 0;
 	rc = FP_OK;

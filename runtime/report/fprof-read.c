@@ -659,6 +659,11 @@ meta_value(reader_t *r, const char *key)
 		return meta_count(r, key, &m->samples_taken);
 	if (strcmp(key, "samples_dropped") == 0)
 		return meta_count(r, key, &m->samples_dropped);
+	if (strcmp(key, "samples_uncovered_ns") == 0) {
+		if ((rc = meta_count(r, key, &u)) == 0)
+			m->samples_uncovered = (fp_time_t)u;
+		return rc;
+	}
 	if (strcmp(key, "lost_calls") == 0) {
 		if (scan_u64(r, &u) != 0 || (r->p < r->eol && (*r->p == '.' ||
 		    *r->p == 'e' || *r->p == 'E')))
@@ -674,7 +679,7 @@ meta_value(reader_t *r, const char *key)
 static const char *const meta_keys[] = { "fullprof", "mode", "timer",
     "python", "pid", "argv", "duration_ns", "started_unix_ns", "lost_calls",
     "interval_ns", "samples_requested", "samples_taken", "samples_dropped",
-    NULL };
+    "samples_uncovered_ns", NULL };
 
 /* Reads the meta record: "meta" and a JSON object on one line. Unknown
  * keys are skipped, so that later versions may add some. */

@@ -338,11 +338,12 @@ waiting_task_stack(fp__sampler_t *s, const fp__rthread_t *t)
 }
 
 /* Reads the stacks once and adds them as samples, each standing for
- * elapsed ns of wall time. Returns 0, or -1 when nothing could be read
- * (sets s->gone when the process has ended). */
+ * elapsed ns of wall time; the uncovered ns before them stand for nothing
+ * (nor does elapsed when the read fails). Returns 0, or -1 when nothing
+ * could be read (sets s->gone when the process has ended). */
 static int
 take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
-    uint64_t requested)
+    uint64_t requested, fp_time_t uncovered)
 {
 	size_t n = 0, i;
 	int64_t holder = -1;
@@ -359,7 +360,8 @@ take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
 	}
 	s->ticks++;
 	pthread_mutex_lock(&s->lock);
-	fp__samples_tick(s->samples, requested, rc == 0);
+	fp__samples_tick(s->samples, requested, rc == 0,
+	    rc == 0 ? uncovered : uncovered + elapsed);
 	fp__samples_at(s->samples, now);
 	pthread_mutex_unlock(&s->lock);
 	if (rc != 0)
@@ -434,7 +436,7 @@ static void *
 sampler_main(void *arg)
 {
 	fp__sampler_t *s = arg;
-	fp_time_t next, wake, last, now, interval, elapsed;
+	fp_time_t next, wake, last, now, interval, elapsed, uncovered;
 	uint64_t requested;
 
 	pthread_mutex_lock(&s->lock);
@@ -471,9 +473,12 @@ sampler_main(void *arg)
 		 * few intervals (a machine that stalled for seconds should not
 		 * pin them all on one stack). */
 		elapsed = now - last;
-		if (elapsed > 8 * interval)
+		uncovered = 0;
+		if (elapsed > 8 * interval) {
+			uncovered = elapsed - 8 * interval;
 			elapsed = 8 * interval;
-		take_sample(s, now, elapsed, requested);
+		}
+		take_sample(s, now, elapsed, requested, uncovered);
 		last = now;
 		pthread_mutex_lock(&s->lock);
 	}
