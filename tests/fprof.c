@@ -327,7 +327,8 @@ START_TEST(test_fp__render_fprof_sampled)
 	    "\"argv\": [\"app.py\", \"--n\", \"3\"], \"duration_ns\": "
 	    "4010000000, \"started_unix_ns\": 0, \"lost_calls\": 0, "
 	    "\"interval_ns\": 1000000, \"samples_requested\": 4010, "
-	    "\"samples_taken\": 4000, \"samples_dropped\": 10}\n"
+	    "\"samples_taken\": 4000, \"samples_dropped\": 10, "
+	    "\"samples_uncovered_ns\": 0}\n"
 	    "func 0 1 \"/a.py\" \"main\" \"a\"\n"
 	    "func 1 0 \"~\" \"<built-in method time.sleep>\" null\n"
 	    "func 2 5 \"/a.py\" \"rec\" \"a\"\n"
@@ -493,7 +494,7 @@ END_TEST
 
 #define SMETA(more) "meta {\"mode\": \"sample\", \"interval_ns\": 1000, " \
 	"\"samples_requested\": 12, \"samples_taken\": 10, " \
-	"\"samples_dropped\": 2" more "}\n"
+	"\"samples_dropped\": 2, \"samples_uncovered_ns\": 3000" more "}\n"
 #define SFUNCS "func 0 1 \"/w.py\" \"main\" null\n" \
 	"func 1 5 \"/w.py\" \"work\" null\n"
 
@@ -515,6 +516,7 @@ START_TEST(test_fp__pdata_merge_sampled)
 	ck_assert_uint_eq(a->meta.samples_requested, 24);
 	ck_assert_uint_eq(a->meta.samples_taken, 20);
 	ck_assert_uint_eq(a->meta.samples_dropped, 4);
+	ck_assert_int_eq(a->meta.samples_uncovered, 6000);
 	ck_assert_int_eq(a->meta.interval, 1000);
 	ck_assert_uint_eq(a->nnodes, 3);
 	snap = fp__pdata_rows(a);
@@ -523,13 +525,14 @@ START_TEST(test_fp__pdata_merge_sampled)
 	ck_assert_uint_eq(r->samples, 20);
 	ck_assert_uint_eq(r->own_samples, 4);
 	ck_assert_int_eq(r->total, 20000);
-	ck_assert_int_eq(r->error, 4472);	/* 20000 / sqrt(20) */
+	ck_assert_int_eq(r->error, 0);	/* in every sample: no error */
 	ck_assert_uint_eq(r->calls, 0);
 	r = row(snap, "work");
 	ck_assert_uint_eq(r->samples, 16);
 	ck_assert_uint_eq(r->own_samples, 16);
 	ck_assert_int_eq(r->own, 16000);
-	ck_assert_int_eq(r->own_error, 4000);
+	/* 16 of 20: 16000 / sqrt(16) * sqrt(1 - 16/20) */
+	ck_assert_int_eq(r->own_error, 1789);
 	fp_snapshot_free(snap);
 	b->meta.interval = 2000;
 	ck_assert_int_eq(fp__pdata_merge(a, b), FP_OK);

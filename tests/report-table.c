@@ -776,11 +776,11 @@ START_TEST(test_fp__render_table_sampled)
 	ck_assert_str_eq(t.line[1], "file   line  function                "
 	    "      samples      %               own            total");
 	ck_assert_str_eq(t.line[2], "/a.py     1  main                      "
-	    "       4000  100.0  500.0ms ± 22.4ms  4.000s ± 0.063s");
+	    "       4000  100.0  500.0ms ± 20.9ms  4.000s ± 0.000s");
 	ck_assert_str_eq(t.line[3], "~         0  <built-in method time.sleep>"
-	    "     3000   75.0   3.000s ± 0.055s  3.000s ± 0.055s");
+	    "     3000   75.0   3.000s ± 0.027s  3.000s ± 0.027s");
 	ck_assert_str_eq(t.line[4], "/a.py     5  rec                       "
-	    "       2500   62.5  500.0ms ± 22.4ms  2.500s ± 0.050s");
+	    "       2500   62.5  500.0ms ± 20.9ms  2.500s ± 0.031s");
 	ck_assert_str_eq(t.line[5], "-         -  never_called              "
 	    "    no data      -                 -                -");
 	ck_assert_str_eq(t.line[6], "fullprof: 4010 samples requested, 4000 "
@@ -821,7 +821,7 @@ START_TEST(test_fp__render_table_sampled_sort)
 	snap = render_sampled(&t, d, &o);
 	ck_assert_uint_eq(t.nlines, 8);
 	ck_assert_ptr_nonnull(strstr(t.line[2], "time.sleep"));
-	ck_assert_ptr_nonnull(strstr(t.line[2], "  11.000s ± 0.201s"));
+	ck_assert_ptr_nonnull(strstr(t.line[2], "  11.000s ± 0.100s"));
 	ck_assert_str_eq(t.line[7], "fullprof: sorted by total: sampling "
 	    "measures no mean or max");
 	fp__buf_free(&t.buf);

@@ -210,18 +210,21 @@ START_TEST(test_fp__samples_tick_and_clear)
 	fp__samples_t *s = new_samples();
 	fp__pdata_t *d;
 
-	fp__samples_tick(s, 1, 1);
-	fp__samples_tick(s, 3, 1);	/* two ticks missed */
-	fp__samples_tick(s, 1, 0);	/* unreadable */
+	fp__samples_tick(s, 1, 1, 0);
+	fp__samples_tick(s, 3, 1, 0);	/* two ticks missed */
+	fp__samples_tick(s, 1, 0, MS);	/* unreadable: its ms uncovered */
+	fp__samples_tick(s, 12, 1, 2 * MS);	/* 10ms late: 8 covered */
 	add(s, 1, MS, 1, &f_main);
-	d = fp__samples_pdata(s, 5 * MS);
-	ck_assert_uint_eq(d->meta.samples_requested, 5);
-	ck_assert_uint_eq(d->meta.samples_taken, 2);
-	ck_assert_uint_eq(d->meta.samples_dropped, 3);
+	d = fp__samples_pdata(s, 17 * MS);
+	ck_assert_uint_eq(d->meta.samples_requested, 17);
+	ck_assert_uint_eq(d->meta.samples_taken, 3);
+	ck_assert_uint_eq(d->meta.samples_dropped, 14);
+	ck_assert_int_eq(d->meta.samples_uncovered, 3 * MS);
 	fp__pdata_free(d);
 	fp__samples_clear(s);
 	d = fp__samples_pdata(s, 0);
 	ck_assert_uint_eq(d->meta.samples_requested, 0);
+	ck_assert_int_eq(d->meta.samples_uncovered, 0);
 	ck_assert_uint_eq(d->nnodes, 0);
 	ck_assert_int_eq(d->meta.interval, MS);
 	fp__pdata_free(d);
@@ -258,11 +261,19 @@ END_TEST
  * estimate / sqrt(n); 0 without samples. */
 START_TEST(test_fp__sample_error)
 {
-	ck_assert_int_eq(fp__sample_error(0, 0), 0);
-	ck_assert_int_eq(fp__sample_error(100 * MS, 100), 10 * MS);
-	ck_assert_int_le(llabs(fp__sample_error(1350 * MS, 1350) -
+	/* Unknown share (of 0): the Poisson error, sqrt(n) samples of the
+	 * mean weight. */
+	ck_assert_int_eq(fp__sample_error(0, 0, 0), 0);
+	ck_assert_int_eq(fp__sample_error(100 * MS, 100, 0), 10 * MS);
+	ck_assert_int_le(llabs(fp__sample_error(1350 * MS, 1350, 0) -
 	    (fp_time_t)(sqrt(1350.0) * MS)), 1);
-	ck_assert_int_eq(fp__sample_error(MS, 1), MS);
+	ck_assert_int_eq(fp__sample_error(MS, 1, 0), MS);
+	/* Binomial: in every one of the thread's samples, no error; in half
+	 * of 400, sqrt(200 * 0.5) = 10 samples' worth. */
+	ck_assert_int_eq(fp__sample_error(400 * MS, 400, 400), 0);
+	ck_assert_int_eq(fp__sample_error(200 * MS, 200, 400), 10 * MS);
+	/* More samples than the thread had (merged profiles): Poisson. */
+	ck_assert_int_eq(fp__sample_error(100 * MS, 100, 50), 10 * MS);
 }
 END_TEST
 

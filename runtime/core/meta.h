@@ -29,6 +29,8 @@ typedef struct fp__meta {
 	uint64_t samples_requested;	/* duration / interval, per thread 1 */
 	uint64_t samples_taken;		/* ticks that read the stacks */
 	uint64_t samples_dropped;	/* ticks missed or unreadable */
+	fp_time_t samples_uncovered;	/* ns no sample stood for: the sampler
+					 * was held up longer than 8 intervals */
 } fp__meta_t;
 
 /* Copies meta into *dst (strings duplicated); returns 0 or -1. */

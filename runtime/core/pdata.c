@@ -595,6 +595,7 @@ fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src)
 	add_count(&dst->meta.samples_requested, src->meta.samples_requested);
 	add_count(&dst->meta.samples_taken, src->meta.samples_taken);
 	add_count(&dst->meta.samples_dropped, src->meta.samples_dropped);
+	dst->meta.samples_uncovered += src->meta.samples_uncovered;
 	if (dst->meta.interval != src->meta.interval)
 		dst->meta.interval = 0;
 	rc = FP_OK;
@@ -604,11 +605,25 @@ out:
 	return rc;
 }
 
-/* Returns the standard error of an estimate of est ns made of n samples:
- * sqrt(n) times the mean weight of a sample, which is sqrt(n) * interval
- * when every sample weighs one interval (the gprof rule). */
-fp_time_t
-fp__sample_error(fp_time_t est, uint64_t n)
+/* Returns the variance of an estimate of est ns made of n of a thread's
+ * `of` samples (see pdata.h). */
+double
+fp__sample_variance(fp_time_t est, uint64_t n, uint64_t of)
 {
-	return n == 0 ? 0 : (fp_time_t)((double)est / sqrt((double)n) + 0.5);
+	double mean, miss;
+
+	if (n == 0)
+		return 0;
+	mean = (double)est / (double)n;
+	miss = of >= n ? 1.0 - (double)n / (double)of : 1.0;
+	if (of == 0)
+		miss = 1.0;
+	return mean * mean * (double)n * miss;
+}
+
+/* Returns the standard error of such an estimate, rounded to a ns. */
+fp_time_t
+fp__sample_error(fp_time_t est, uint64_t n, uint64_t of)
+{
+	return (fp_time_t)(sqrt(fp__sample_variance(est, n, of)) + 0.5);
 }

@@ -106,9 +106,16 @@ int fp__pdata_add_no_data(fp__pdata_t *d, const char *spec);
  * Returns FP_OK or FP_ERR_NOMEM (dst may then be partly merged). */
 int fp__pdata_merge(fp__pdata_t *dst, const fp__pdata_t *src);
 
-/* Returns the standard error of a sampled estimate est (ns) made of n
- * samples: sqrt(n) times the mean weight of one sample. */
-fp_time_t fp__sample_error(fp_time_t est, uint64_t n);
+/* Returns the variance (ns squared) of a sampled estimate est (ns) made of
+ * the n samples, out of a thread's `of`, that showed a function: each of
+ * the thread's samples shows it or not (a binomial count with p = n/of),
+ * and weighs the mean weight est/n. A function in every sample has no
+ * error; of 0 (unknown) gives the Poisson variance est^2/n. */
+double fp__sample_variance(fp_time_t est, uint64_t n, uint64_t of);
+
+/* Returns the standard error (ns) of such an estimate: the square root of
+ * fp__sample_variance. */
+fp_time_t fp__sample_error(fp_time_t est, uint64_t n, uint64_t of);
 
 /* Releases profile data. NULL is accepted. */
 void fp__pdata_free(fp__pdata_t *d);

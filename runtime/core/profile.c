@@ -461,6 +461,7 @@ sampled_data(fp_profile_t *p)
 	d->meta.samples_requested = counts.samples_requested;
 	d->meta.samples_taken = counts.samples_taken;
 	d->meta.samples_dropped = counts.samples_dropped;
+	d->meta.samples_uncovered = counts.samples_uncovered;
 	return d;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,85 @@ fp_snapshot_free(fp_snapshot_t *snap)
 	free(snap);
 }
 
+/* Orders node indices by their thread (then by index). */
+static int
+compare_by_thread(const void *pa, const void *pb, void *ctx)
+{
+	const fp__pdata_t *d = ctx;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	if (d->nodes[a].thread != d->nodes[b].thread)
+		return d->nodes[a].thread < d->nodes[b].thread ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* Adds to var[f] and own_var[f] the variance of each function's sampled
+ * total and own time: thread by thread (a thread's samples are its own
+ * binomial trials, see fp__sample_variance), summed over threads. Returns
+ * 0, or -1 on ENOMEM. */
+static int
+sample_variances(const fp__pdata_t *d, double *var, double *own_var)
+{
+	uint32_t *order = malloc((d->nnodes + 1) * sizeof *order);
+	uint32_t *touched = malloc((d->nfuncs + 1) * sizeof *touched);
+	fp__stats_t *acc = calloc(d->nfuncs + 1, sizeof *acc);
+	uint64_t *of = calloc(d->nthreads + 1, sizeof *of);
+	fp_time_t *unused = calloc(d->nthreads + 1, sizeof *unused);
+	unsigned char *mark = calloc(d->nfuncs + 1, 1);
+	size_t i = 0, j, k, ntouched;
+	int rc = -1;
+
+	if (order == NULL || touched == NULL || acc == NULL || of == NULL ||
+	    unused == NULL || mark == NULL)
+		goto out;
+	fp__pdata_thread_sums(d, unused, of, d->nthreads);
+	for (j = 0; j < d->nnodes; j++)
+		order[j] = (uint32_t)j;
+	qsort_r(order, d->nnodes, sizeof *order, compare_by_thread, (void *)d);
+	while (i < d->nnodes) {
+		uint32_t t = d->nodes[order[i]].thread;
+		uint64_t n_of = t < d->nthreads ? of[t] : 0;
+
+		ntouched = 0;
+		for (j = i; j < d->nnodes && d->nodes[order[j]].thread == t; j++) {
+			const fp__pnode_t *n = &d->nodes[order[j]];
+
+			if (n->func == FP__NONE)
+				continue;
+			if (!mark[n->func]) {
+				mark[n->func] = 1;
+				touched[ntouched++] = n->func;
+			}
+			if (!n->recursive) {
+				acc[n->func].samples += n->stats.samples;
+				acc[n->func].total += n->stats.total;
+			}
+			acc[n->func].own_samples += n->stats.own_samples;
+			acc[n->func].own += n->stats.own;
+		}
+		for (k = 0; k < ntouched; k++) {
+			fp__stats_t *a = &acc[touched[k]];
+
+			var[touched[k]] += fp__sample_variance(a->total,
+			    a->samples, n_of);
+			own_var[touched[k]] += fp__sample_variance(a->own,
+			    a->own_samples, n_of);
+			memset(a, 0, sizeof *a);
+			mark[touched[k]] = 0;
+		}
+		i = j;
+	}
+	rc = 0;
+out:
+	free(order);
+	free(touched);
+	free(acc);
+	free(of);
+	free(unused);
+	free(mark);
+	return rc;
+}
+
 /* Sums the tree into one row per function, plus no-data rows. */
 fp_snapshot_t *
 fp__pdata_rows(const fp__pdata_t *d)
@@ -142,6 +222,7 @@ fp__pdata_rows(const fp__pdata_t *d)
 	fp_snapshot_t *snap = calloc(1, sizeof *snap);
 	fp__stats_t *funcs = NULL;
 	uint64_t *primitive = NULL;
+	double *var = NULL, *own_var = NULL;
 	size_t i, j;
 
 	if (snap == NULL)
@@ -151,7 +232,10 @@ fp__pdata_rows(const fp__pdata_t *d)
 	funcs = malloc((d->nfuncs + 1) * sizeof *funcs);
 	primitive = calloc(d->nfuncs + 1, sizeof *primitive);
 	snap->rows = calloc(d->nfuncs + d->nno_data + 1, sizeof *snap->rows);
-	if (funcs == NULL || primitive == NULL || snap->rows == NULL)
+	var = calloc(d->nfuncs + 1, sizeof *var);
+	own_var = calloc(d->nfuncs + 1, sizeof *own_var);
+	if (funcs == NULL || primitive == NULL || snap->rows == NULL ||
+	    var == NULL || own_var == NULL || sample_variances(d, var, own_var))
 		goto fail;
 	for (i = 0; i < d->nfuncs; i++)
 		fp__stats_init(&funcs[i]);
@@ -184,8 +268,8 @@ fp__pdata_rows(const fp__pdata_t *d)
 		r->mean = s->calls ? s->sum / (fp_time_t)s->calls : 0;
 		r->samples = s->samples;
 		r->own_samples = s->own_samples;
-		r->error = fp__sample_error(s->total, s->samples);
-		r->own_error = fp__sample_error(s->own, s->own_samples);
+		r->error = (fp_time_t)(sqrt(var[i]) + 0.5);
+		r->own_error = (fp_time_t)(sqrt(own_var[i]) + 0.5);
 	}
 	for (j = 0; j < d->nno_data; j++) {
 		fp_row_t *r = &snap->rows[snap->count];
@@ -200,10 +284,14 @@ fp__pdata_rows(const fp__pdata_t *d)
 	}
 	free(funcs);
 	free(primitive);
+	free(var);
+	free(own_var);
 	return snap;
 fail:
 	free(funcs);
 	free(primitive);
+	free(var);
+	free(own_var);
 	fp_snapshot_free(snap);
 	return NULL;
 }

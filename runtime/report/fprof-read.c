@@ -188,6 +188,11 @@ meta_value(reader_t *r, const char *key)
 		return meta_count(x, key, &m->samples_taken);
 	if (strcmp(key, "samples_dropped") == 0)
 		return meta_count(x, key, &m->samples_dropped);
+	if (strcmp(key, "samples_uncovered_ns") == 0) {
+		if ((rc = meta_count(x, key, &u)) == 0)
+			m->samples_uncovered = (fp_time_t)u;
+		return rc;
+	}
 	if (strcmp(key, "lost_calls") == 0) {
 		if (fp__lex_scan_u64(x, &u) != 0 || (x->p < x->eol &&
 		    (*x->p == '.' || *x->p == 'e' || *x->p == 'E')))
@@ -205,7 +210,7 @@ meta_value(reader_t *r, const char *key)
 static const char *const meta_keys[] = { "fullprof", "mode", "timer",
     "python", "pid", "argv", "duration_ns", "started_unix_ns", "lost_calls",
     "interval_ns", "samples_requested", "samples_taken", "samples_dropped",
-    NULL };
+    "samples_uncovered_ns", NULL };
 
 /* Reads the meta record: "meta" and a JSON object on one line. Unknown
  * keys are skipped, so that later versions may add some. */

@@ -24,7 +24,8 @@
  * mode ("trace" or "sample"), timer ("wall", "cpu", "process", "custom" or
  * null), python, pid, argv, duration_ns, started_unix_ns and lost_calls,
  * and in sample mode only interval_ns (0 when merged profiles had
- * different ones), samples_requested, samples_taken and samples_dropped;
+ * different ones), samples_requested, samples_taken, samples_dropped and
+ * samples_uncovered_ns;
  * readers skip keys they do not know. func INDEX counts from 0 in order:
  * LINE is its first line (0 for C functions, whose FILE is "~"), MODULE
  * is a string or null. thread and node share one sequence of node indices,
@@ -84,10 +85,12 @@ put_meta(fp__buf_t *out, const fp__meta_t *m)
 	if (fp__meta_sampled(m))
 		fp__buf_printf(out, ", \"interval_ns\": %lld, "
 		    "\"samples_requested\": %llu, \"samples_taken\": %llu, "
-		    "\"samples_dropped\": %llu", (long long)m->interval,
+		    "\"samples_dropped\": %llu, \"samples_uncovered_ns\": %lld",
+		    (long long)m->interval,
 		    (unsigned long long)m->samples_requested,
 		    (unsigned long long)m->samples_taken,
-		    (unsigned long long)m->samples_dropped);
+		    (unsigned long long)m->samples_dropped,
+		    (long long)m->samples_uncovered);
 	fp__buf_puts(out, "}\n");
 }
 

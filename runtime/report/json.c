@@ -118,10 +118,12 @@ render(fp__buf_t *out, const fp_snapshot_t *snap, const fp__pdata_t *d)
 		else
 			fp__buf_puts(out, ", \"interval\": null");
 		fp__buf_printf(out, ",\n \"samples\": {\"requested\": %llu, "
-		    "\"taken\": %llu, \"dropped\": %llu}",
+		    "\"taken\": %llu, \"dropped\": %llu",
 		    (unsigned long long)m->samples_requested,
 		    (unsigned long long)m->samples_taken,
 		    (unsigned long long)m->samples_dropped);
+		put_seconds(out, "uncovered", m->samples_uncovered);
+		fp__buf_puts(out, "}");
 	}
 	fp__buf_puts(out, ",\n \"functions\": [");
 	for (i = 0; i < snap->count; i++) {

@@ -88,26 +88,28 @@ put_share(fp__buf_t *b, int64_t ns, int64_t total)
 	    total > 0 ? 100.0 * (double)ns / (double)total : 0.0);
 }
 
-/* Appends an estimate of n samples, its standard error and its share of
- * total: "1.350s ± 0.040s (12.34%)". */
+/* Appends an estimate of n samples out of `of` (0: unknown), its standard
+ * error and its share of total: "1.350s ± 0.040s (12.34%)". */
 static void
-put_estimate(fp__buf_t *b, int64_t ns, uint64_t n, int64_t total)
+put_estimate(fp__buf_t *b, int64_t ns, uint64_t n, uint64_t of,
+    int64_t total)
 {
 	char est[64];
 
-	fp__format_estimate(ns, fp__sample_error(ns, n), est, sizeof est);
+	fp__format_estimate(ns, fp__sample_error(ns, n, of), est, sizeof est);
 	fp__buf_printf(b, "%s (%.2f%%)", est,
 	    total > 0 ? 100.0 * (double)ns / (double)total : 0.0);
 }
 
-/* Appends a figure of subtree or frame with n samples: as an estimate when
- * the profile is sampled, else as a duration; both with the share. */
+/* Appends a figure of subtree or frame with n samples out of `of` (the
+ * samples of its thread, 0 when unknown): as an estimate when the profile
+ * is sampled, else as a duration; both with the share. */
 static void
 put_figure(fp__buf_t *b, const fp__svg_t *s, int64_t ns, uint64_t n,
-    int64_t total)
+    uint64_t of, int64_t total)
 {
 	if (s->sampled)
-		put_estimate(b, ns, n, total);
+		put_estimate(b, ns, n, of, total);
 	else
 		put_share(b, ns, total);
 }
@@ -317,6 +319,17 @@ drawn_reverse(const fp__svg_t *s, int64_t ns, int64_t total)
 	    (double)ns / (double)total * s->fw >= MIN_WIDTH;
 }
 
+/* Returns the samples of the thread node n belongs to. */
+static uint64_t
+thread_samples(const fp__svg_t *s, uint32_t n)
+{
+	uint32_t t = s->d->nodes[n].thread;
+
+	if (t >= s->d->nthreads || s->d->threads[t].root >= s->d->nnodes)
+		return 0;
+	return s->isamp[s->d->threads[t].root];
+}
+
 /* Appends the details of node n of the call tree. */
 static void
 node_details(fp__buf_t *b, const fp__svg_t *s, uint32_t n, int64_t total)
@@ -329,12 +342,12 @@ node_details(fp__buf_t *b, const fp__svg_t *s, uint32_t n, int64_t total)
 	fp__buf_puts(b, "\n");
 	put_location(b, s, nd->func);
 	fp__buf_puts(b, "\nrunning ");
-	put_figure(b, s, s->incl[n], s->isamp[n], total);
+	put_figure(b, s, s->incl[n], s->isamp[n], thread_samples(s, n), total);
 	if (s->sampled) {
 		char est[64];
 
 		fp__format_estimate(st->own, fp__sample_error(st->own,
-		    st->own_samples), est, sizeof est);
+		    st->own_samples, thread_samples(s, n)), est, sizeof est);
 		fp__buf_printf(b, ", own %s, %" PRIu64 " sample%s (%" PRIu64
 		    " at the top)", est, s->isamp[n], s->isamp[n] == 1 ? "" :
 		    "s", st->own_samples);
@@ -400,7 +413,8 @@ fp__svg_draw_tree(fp__buf_t *b, fp__svg_t *s, int64_t total,
 	s->down = 1;
 	open_frame(b);
 	fp__buf_puts(b, "all\nrunning ");
-	put_figure(b, s, total, s->sampled ? all_samples(s) : 0, total);
+	put_figure(b, s, total, s->sampled ? all_samples(s) : 0,
+	    s->sampled ? all_samples(s) : 0, total);
 	fp__buf_printf(b, " in %zu thread%s", d->nthreads,
 	    d->nthreads == 1 ? "" : "s");
 	close_frame(b, s, FP__NONE, 0, 0, total, total, "all", 0);
@@ -430,7 +444,8 @@ fp__svg_draw_tree(fp__buf_t *b, fp__svg_t *s, int64_t total,
 				fp__buf_printf(b, "\nthread %" PRIu64 ", native id "
 				    "%" PRId64 "\nrunning ", d->threads[t].ident,
 				    d->threads[t].native_id);
-				put_figure(b, s, s->incl[m], s->isamp[m], total);
+				put_figure(b, s, s->incl[m], s->isamp[m],
+				    s->isamp[m], total);
 				close_frame(b, s, FP__NONE, level[m], x[m],
 				    s->incl[m], total, NULL, t);
 			} else {
@@ -484,7 +499,7 @@ rframe_details(fp__buf_t *b, const fp__svg_t *s, const rframe_t *fr,
 	put_location(b, s, f);
 	if (fr->level == 1) {
 		fp__buf_puts(b, "\nown time ");
-		put_figure(b, s, w, count, total);
+		put_figure(b, s, w, count, 0, total);
 		fp__buf_printf(b, ", %" PRIu64 " %s%s", count, what,
 		    count == 1 ? "" : "s");
 		return;
@@ -492,7 +507,7 @@ rframe_details(fp__buf_t *b, const fp__svg_t *s, const rframe_t *fr,
 	fp__buf_puts(b, "\n");
 	fp__svg_put_text(b, s->d->funcs[fr->base].name, SIZE_MAX);
 	fp__buf_puts(b, " own time through here: ");
-	put_figure(b, s, w, count, total);
+	put_figure(b, s, w, count, 0, total);
 	if (s->sampled)
 		fp__buf_printf(b, ", %" PRIu64 " %s%s", count, what,
 		    count == 1 ? "" : "s");
@@ -600,7 +615,7 @@ fp__svg_draw_reverse(fp__buf_t *b, fp__svg_t *s, fp__svg_graph_t *g)
 	root.base = FP__NONE;
 	open_frame(b);
 	fp__buf_puts(b, "all\nown time ");
-	put_figure(b, s, total, all, total);
+	put_figure(b, s, total, all, all, total);
 	close_frame(b, s, FP__NONE, 0, 0, total, total, "all", 0);
 	sp = push_callers(s, e, &root, stack, 0, total, g);
 	while (sp > 0) {

@@ -189,6 +189,12 @@ put_sample_footer(fp__buf_t *out, const fp_snapshot_t *snap,
 		    (double)m->samples_dropped / (double)m->samples_requested);
 	fp__buf_puts(out, "; own and total are estimates ± one standard "
 	    "error\n");
+	if (m->samples_uncovered > 0 && m->duration > 0 &&
+	    1000 * m->samples_uncovered >= m->duration)
+		fp__buf_printf(out, "fullprof: the sampler was held up (a busy "
+		    "machine?): %.1f%% of the run is covered by no sample and "
+		    "missing from the estimates\n", 100.0 *
+		    (double)m->samples_uncovered / (double)m->duration);
 	if (fp__sort_key_for(m, asked) != asked)
 		fp__buf_puts(out, "fullprof: sorted by total: sampling measures "
 		    "no mean or max\n");

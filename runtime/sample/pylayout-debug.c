@@ -155,6 +155,20 @@ fill313(const struct dbg313 *d, fp__pylayout_t *l)
 	l->runtime_interp_main = d->runtime_state.interpreters_head + PTR;
 	l->interp_next = d->interpreter_state.next;
 	l->interp_threads_head = d->interpreter_state.threads_head;
+	l->runtime_gil_holder = NONE;
+	l->runtime_gil_locked = NONE;
+	l->interp_gil_holder = NONE;
+	l->interp_gil_locked = NONE;
+	/* A free-threaded build has no GIL to tell who runs. */
+	if (!d->free_threaded && fits(d->interpreter_state.gil_runtime_state_holder,
+	    PTR, d->interpreter_state.size) &&
+	    fits(d->interpreter_state.gil_runtime_state_locked, 4,
+	    d->interpreter_state.size)) {
+		l->interp_gil_holder =
+		    d->interpreter_state.gil_runtime_state_holder;
+		l->interp_gil_locked =
+		    d->interpreter_state.gil_runtime_state_locked;
+	}
 
 	l->tstate_next = d->thread_state.next;
 	l->tstate_interp = d->thread_state.interp;

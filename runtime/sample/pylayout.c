@@ -78,6 +78,17 @@ fp__pylayout_native(fp__pylayout_t *l)
 	l->runtime_interp_main = offsetof(_PyRuntimeState, interpreters.main);
 	l->interp_next = offsetof(PyInterpreterState, next);
 	l->interp_threads_head = offsetof(PyInterpreterState, threads.head);
+#if PY_VERSION_HEX >= 0x030c0000
+	l->runtime_gil_holder = NONE;
+	l->runtime_gil_locked = NONE;
+	l->interp_gil_holder = offsetof(PyInterpreterState, _gil.last_holder);
+	l->interp_gil_locked = offsetof(PyInterpreterState, _gil.locked);
+#else
+	l->runtime_gil_holder = offsetof(_PyRuntimeState, ceval.gil.last_holder);
+	l->runtime_gil_locked = offsetof(_PyRuntimeState, ceval.gil.locked);
+	l->interp_gil_holder = NONE;
+	l->interp_gil_locked = NONE;
+#endif
 
 	l->tstate_next = offsetof(PyThreadState, next);
 	l->tstate_interp = offsetof(PyThreadState, interp);

@@ -33,9 +33,17 @@ typedef struct fp__pylayout {
 	uint64_t runtime_interp_head;	/* interpreters.head: first PyInterpreterState */
 	uint64_t runtime_interp_main;	/* interpreters.main: the main interpreter */
 
+	uint64_t runtime_gil_holder;	/* 3.11: ceval.gil.last_holder, the thread
+					 * state that holds (or last held) the GIL;
+					 * NONE in 3.12+ (see interp_gil_holder) */
+	uint64_t runtime_gil_locked;	/* 3.11: ceval.gil.locked (int); NONE in 3.12+ */
+
 	/* PyInterpreterState */
 	uint64_t interp_next;		/* next: the next interpreter, or NULL */
 	uint64_t interp_threads_head;	/* threads.head: first PyThreadState */
+	uint64_t interp_gil_holder;	/* 3.12+: _gil.last_holder of the main
+					 * interpreter's own GIL; NONE in 3.11 */
+	uint64_t interp_gil_locked;	/* 3.12+: _gil.locked (int); NONE in 3.11 */
 
 	/* PyThreadState */
 	uint64_t tstate_next;		/* next: the next thread state, or NULL */

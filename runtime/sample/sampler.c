@@ -40,11 +40,14 @@
 #define MAX_THREADS_READ 1024	/* threads read per tick, at most */
 #define CHAIN_MAX 256		/* coroutines in one await chain */
 
-/* The CPU time already seen of one thread (cpu timer). */
+/* What the cpu timer knows of one thread: the CPU time it had when a
+ * sample was last charged to it, and its /proc stat file, kept open so a
+ * tick reads the thread's scheduler state with one pread. */
 typedef struct cpu_seen {
 	int64_t native_id;
-	fp_time_t cpu;		/* ns, at its last sample */
+	fp_time_t cpu;		/* ns, when it was last charged */
 	uint64_t tick;		/* the tick it was last seen at */
+	int stat_fd;		/* /proc/PID/task/TID/stat, or -1 */
 } cpu_seen_t;
 
 struct fp__sampler {
@@ -121,37 +124,91 @@ thread_cpu_ns(const fp__sampler_t *s, int64_t tid)
 	}
 }
 
-/* Returns the CPU time a thread used since its previous sample (0 the
- * first time it is seen), and forgets threads not seen for a while. */
-static fp_time_t
-cpu_since_last(fp__sampler_t *s, int64_t tid)
+/* Returns the record of thread tid, made on first sight (its CPU time
+ * then is the baseline), or NULL when it cannot be made. */
+static cpu_seen_t *
+cpu_record(fp__sampler_t *s, int64_t tid)
 {
-	fp_time_t cpu = thread_cpu_ns(s, tid), used;
+	char path[64];
+	cpu_seen_t *ns, *c;
 	size_t i;
 
 	for (i = 0; i < s->nseen; i++) {
 		if (s->seen[i].native_id == tid)
-			break;
+			return &s->seen[i];
 	}
-	if (i == s->nseen) {
-		cpu_seen_t *ns = realloc(s->seen, (s->nseen + 1) * sizeof *ns);
+	if ((ns = realloc(s->seen, (s->nseen + 1) * sizeof *ns)) == NULL)
+		return NULL;
+	s->seen = ns;
+	c = &s->seen[s->nseen];
+	c->native_id = tid;
+	c->cpu = thread_cpu_ns(s, tid);
+	if (c->cpu < 0)
+		return NULL;
+	c->tick = s->ticks;
+	snprintf(path, sizeof path, "/proc/%d/task/%lld/stat", s->pid,
+	    (long long)tid);
+	c->stat_fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->nseen++;
+	return c;
+}
 
-		if (ns == NULL || cpu < 0) {
-			if (ns != NULL)
-				s->seen = ns;
-			return 0;
-		}
-		s->seen = ns;
-		s->seen[s->nseen].native_id = tid;
-		s->seen[s->nseen].cpu = cpu;
-		s->seen[s->nseen].tick = s->ticks;
-		s->nseen++;
+/* Returns non-zero when the thread is on a CPU or waiting for one (state
+ * R in its stat file); a thread that sleeps, waits for a lock or the GIL,
+ * or waits for the disk is not. When the state cannot be read the thread
+ * counts as running, so the figures fall back to its CPU clock alone. */
+static int
+thread_runnable(const cpu_seen_t *c)
+{
+	char buf[512];
+	const char *close_paren;
+	ssize_t n;
+
+	if (c->stat_fd < 0)
+		return 1;
+	n = pread(c->stat_fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	/* "tid (comm) S ...": comm may hold spaces and parentheses, so the
+	 * state is the field after the last ')'. */
+	if ((close_paren = strrchr(buf, ')')) == NULL || close_paren[1] != ' ')
+		return 1;
+	return close_paren[2] == 'R';
+}
+
+/* Returns the CPU time to charge to where a thread is at this tick:
+ * nothing while it does not run (its stack then shows where it waits,
+ * which used no CPU); when it runs, all the CPU it used since it was last
+ * charged. Over the run a thread is charged exactly the CPU it used, and
+ * each stack in proportion to how often the thread was found running
+ * there, however its CPU time falls between ticks.
+ *
+ * Whether it runs: holder is the thread state holding the GIL (0 for
+ * none), and a thread runs Python code exactly while it holds the GIL.
+ * CPU spent with the GIL released (a C extension's loop) is charged to
+ * where the thread next holds it, usually just after that call. Where
+ * the GIL cannot be read (holder -1) the scheduler's state R stands in,
+ * which also counts a thread waiting in the run queue: on a machine with
+ * more runnable threads than CPUs, some CPU then goes to where threads
+ * wake up. (Two reads of a thread's CPU clock cannot tell running from
+ * waiting: some kernels bring it up to date only at scheduler events.) */
+static fp_time_t
+cpu_to_charge(fp__sampler_t *s, const fp__rthread_t *t, int64_t holder)
+{
+	cpu_seen_t *c = cpu_record(s, t->native_id);
+	fp_time_t cpu, used;
+	int running;
+
+	if (c == NULL)
 		return 0;
-	}
-	used = cpu >= s->seen[i].cpu ? cpu - s->seen[i].cpu : 0;
-	if (cpu >= 0)
-		s->seen[i].cpu = cpu;
-	s->seen[i].tick = s->ticks;
+	c->tick = s->ticks;
+	running = holder >= 0 ? (uint64_t)holder == t->tstate :
+	    thread_runnable(c);
+	if (!running || (cpu = thread_cpu_ns(s, t->native_id)) < 0)
+		return 0;
+	used = cpu > c->cpu ? cpu - c->cpu : 0;
+	c->cpu = cpu;
 	return used;
 }
 
@@ -162,10 +219,13 @@ forget_old_threads(fp__sampler_t *s)
 	size_t i = 0;
 
 	while (i < s->nseen) {
-		if (s->ticks - s->seen[i].tick > 64)
+		if (s->ticks - s->seen[i].tick > 64) {
+			if (s->seen[i].stat_fd >= 0)
+				close(s->seen[i].stat_fd);
 			s->seen[i] = s->seen[--s->nseen];
-		else
+		} else {
 			i++;
+		}
 	}
 }
 
@@ -278,18 +338,22 @@ waiting_task_stack(fp__sampler_t *s, const fp__rthread_t *t)
 }
 
 /* Reads the stacks once and adds them as samples, each standing for
- * elapsed ns of wall time. Returns 0, or -1 when nothing could be read
- * (sets s->gone when the process has ended). */
+ * elapsed ns of wall time; the uncovered ns before them stand for nothing
+ * (nor does elapsed when the read fails). Returns 0, or -1 when nothing
+ * could be read (sets s->gone when the process has ended). */
 static int
 take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
-    uint64_t requested)
+    uint64_t requested, fp_time_t uncovered)
 {
 	size_t n = 0, i;
+	int64_t holder = -1;
 	int rc;
 
 	/* The reader's -errno, mapped at its boundary. */
 	rc = fp__err_from_errno(fp__stackreader_read(s->reader, s->threads,
 	    s->max_threads, &n));
+	if (rc == FP_OK && s->cpu)
+		holder = fp__stackreader_gil_holder(s->reader);
 	if (rc == FP_ERR_NOPROCESS) {
 		pthread_mutex_lock(&s->lock);
 		s->gone = 1;
@@ -298,7 +362,8 @@ take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
 	}
 	s->ticks++;
 	pthread_mutex_lock(&s->lock);
-	fp__samples_tick(s->samples, requested, rc == FP_OK);
+	fp__samples_tick(s->samples, requested, rc == FP_OK,
+	    rc == FP_OK ? uncovered : uncovered + elapsed);
 	fp__samples_at(s->samples, now);
 	pthread_mutex_unlock(&s->lock);
 	if (rc != FP_OK)
@@ -321,9 +386,7 @@ take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
 		if (s->self && fp__pyinfo_is_helper(t->native_id))
 			continue;
 		if (s->cpu) {
-			weight = cpu_since_last(s, t->native_id);
-			if (weight > elapsed)
-				weight = elapsed;
+			weight = cpu_to_charge(s, t, holder);
 			if (weight <= 0)
 				continue;
 		} else if (s->asyncio) {
@@ -375,7 +438,7 @@ static void *
 sampler_main(void *arg)
 {
 	fp__sampler_t *s = arg;
-	fp_time_t next, wake, last, now, interval, elapsed;
+	fp_time_t next, wake, last, now, interval, elapsed, uncovered;
 	uint64_t requested;
 
 	pthread_mutex_lock(&s->lock);
@@ -412,9 +475,12 @@ sampler_main(void *arg)
 		 * few intervals (a machine that stalled for seconds should not
 		 * pin them all on one stack). */
 		elapsed = now - last;
-		if (elapsed > 8 * interval)
+		uncovered = 0;
+		if (elapsed > 8 * interval) {
+			uncovered = elapsed - 8 * interval;
 			elapsed = 8 * interval;
-		take_sample(s, now, elapsed, requested);
+		}
+		take_sample(s, now, elapsed, requested, uncovered);
 		last = now;
 		pthread_mutex_lock(&s->lock);
 	}
@@ -633,6 +699,10 @@ fp__sampler_free(fp__sampler_t *s)
 	fp__stackreader_free(s->reader);
 	fp__samples_free(s->samples);
 	free(s->threads);
+	while (s->nseen > 0) {
+		if (s->seen[--s->nseen].stat_fd >= 0)
+			close(s->seen[s->nseen].stat_fd);
+	}
 	free(s->seen);
 	free(s->idents);
 	free(s);

@@ -389,12 +389,15 @@ fp__samples_name_thread(fp__samples_t *s, uint64_t ident, const char *name)
 	return FP_OK;
 }
 
-/* Counts one tick of the sampler. */
+/* Counts one tick of the sampler, which stands for requested ticks of
+ * the grid and left uncovered ns of the run to no sample. */
 void
-fp__samples_tick(fp__samples_t *s, uint64_t requested, int taken)
+fp__samples_tick(fp__samples_t *s, uint64_t requested, int taken,
+    fp_time_t uncovered)
 {
 	fp__meta_t *m = &s->d->meta;
 
+	m->samples_uncovered += uncovered;
 	m->samples_requested += requested;
 	if (taken)
 		m->samples_taken++;
@@ -482,6 +485,7 @@ fp__samples_pdata(const fp__samples_t *s, fp_time_t duration)
 
 	meta.samples_requested = meta.samples_taken = 0;
 	meta.samples_dropped = 0;
+	meta.samples_uncovered = 0;
 	meta.duration = 0;
 	if ((copy = fp__pdata_new(&meta)) == NULL)
 		return NULL;
@@ -494,6 +498,7 @@ fp__samples_pdata(const fp__samples_t *s, fp_time_t duration)
 	copy->meta.samples_requested = s->d->meta.samples_requested;
 	copy->meta.samples_taken = s->d->meta.samples_taken;
 	copy->meta.samples_dropped = s->d->meta.samples_dropped;
+	copy->meta.samples_uncovered = s->d->meta.samples_uncovered;
 	for (i = 0; i < s->nspecs; i++) {
 		if (!spec_has_data(copy, s->specs[i]) &&
 		    fp__pdata_add_no_data(copy, s->specs[i]) != 0)
@@ -531,6 +536,7 @@ fp__samples_clear(fp__samples_t *s)
 	fresh->meta.mode = "sample";
 	fresh->meta.samples_requested = fresh->meta.samples_taken = 0;
 	fresh->meta.samples_dropped = 0;
+	fresh->meta.samples_uncovered = 0;
 	fp__pdata_free(s->d);
 	s->d = fresh;
 	free(s->slots);

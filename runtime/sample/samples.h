@@ -68,7 +68,8 @@ int fp__samples_name_thread(fp__samples_t *s, uint64_t ident,
  * interval asked for since the previous call (1 when on time, more when
  * the sampler fell behind), taken is 1 when the stacks were read and 0
  * when the tick was lost (an unreadable thread list). */
-void fp__samples_tick(fp__samples_t *s, uint64_t requested, int taken);
+void fp__samples_tick(fp__samples_t *s, uint64_t requested, int taken,
+    fp_time_t uncovered);
 
 /* Returns a copy of the figures so far as profile data, with the
  * duration given, or NULL on ENOMEM. The collection stays usable. */

@@ -641,6 +641,37 @@ fp__stackreader_read(fp__stackreader_t *r, fp__rthread_t *threads,
 	return 0;
 }
 
+/* Returns the thread state that holds the GIL of the main interpreter
+ * now, 0 when nobody holds it, or -1 when this layout cannot tell (a
+ * free-threaded build, an unknown layout) or the read failed. */
+int64_t
+fp__stackreader_gil_holder(fp__stackreader_t *r)
+{
+	const fp__pylayout_t *l = &r->l;
+	uint64_t base, holder, locked_word;
+	uint64_t holder_off, locked_off;
+	int32_t locked;
+
+	if (l->runtime_gil_holder != NONE) {
+		base = r->runtime;
+		holder_off = l->runtime_gil_holder;
+		locked_off = l->runtime_gil_locked;
+	} else if (l->interp_gil_holder != NONE) {
+		if (read_word(r, r->runtime + l->runtime_interp_main, &base) != 0 ||
+		    !plausible(base))
+			return -1;
+		holder_off = l->interp_gil_holder;
+		locked_off = l->interp_gil_locked;
+	} else {
+		return -1;
+	}
+	if (read_word(r, base + holder_off, &holder) != 0 ||
+	    fp__mem_read(&r->mem, base + locked_off, &locked_word, 4) != 0)
+		return -1;
+	memcpy(&locked, &locked_word, sizeof locked);
+	return locked > 0 && plausible(holder) ? (int64_t)holder : 0;
+}
+
 /* Returns the memory accessor of r. */
 fp__mem_t *
 fp__stackreader_mem(fp__stackreader_t *r)

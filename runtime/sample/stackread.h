@@ -107,6 +107,11 @@ int fp__stackreader_suspended(fp__stackreader_t *r, uint64_t addr,
 const fp__rcode_t *fp__stackreader_code(fp__stackreader_t *r, uint64_t code,
     uint64_t globals);
 
+/* Returns the address of the thread state that holds the main
+ * interpreter's GIL now, 0 when nobody holds it, or -1 when the target's
+ * layout cannot tell or the read failed. */
+int64_t fp__stackreader_gil_holder(fp__stackreader_t *r);
+
 /* Returns the memory accessor of r (for other readers of the same
  * process, e.g. the asyncio task reader) and its layout. */
 fp__mem_t *fp__stackreader_mem(fp__stackreader_t *r);
