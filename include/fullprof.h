@@ -34,14 +34,8 @@ extern "C" {
 
 #define FP_VERSION "0.1.0"
 
-/* Errors. Every function that can fail returns FP_OK (0) or one of these
- * negative codes; fp_strerror() turns a code into a sentence. Inside
- * libfullprof the same convention holds, with one exception: the frame
- * reader behind --sample and "fullprof attach" (reading another
- * process's memory and finding its interpreter) returns 0 or -errno, as
- * the system calls it makes report them; whoever takes such a value
- * beyond the reader maps it into the codes of FP_ERRNO_MAP_READER below
- * first, so that one int never holds either kind. */
+/* Every function that can fail returns FP_OK (0) or one of these negative
+ * codes; fp_strerror() turns a code into a sentence. */
 #define FP_ERRNO_MAP(X)                                                      \
 	X(OK, 0, "success")                                                  \
 	X(NOMEM, -1, "out of memory")                                        \
@@ -54,24 +48,9 @@ extern "C" {
 	X(NOTIMELINE, -8, "no timeline was recorded: a trace comes from the " \
 	    "run itself (fullprof -o FILE.trace.json)")
 
-/* What reading another process can meet, mapped from the frame reader's
- * errno values (ESRCH; EPERM and EACCES; EFAULT; ENOEXEC; ENOTSUP and
- * EPROTO; ENOENT; ENOMEM becomes FP_ERR_NOMEM, anything else FP_ERR_IO).
- * They start at -20, a range of their own. No public function returns
- * them yet. */
-#define FP_ERRNO_MAP_READER(X)                                               \
-	X(NOPROCESS, -20, "no such process")                                 \
-	X(PERMISSION, -21, "not permitted to read the process's memory")     \
-	X(FAULT, -22, "the process's memory could not be read there (it "    \
-	    "changed, or the address is bad)")                               \
-	X(NOTPYTHON, -23, "not a Python process")                            \
-	X(UNSUPPORTED, -24, "not supported for this Python version")         \
-	X(NOTFOUND, -25, "not found in the process")
-
 typedef enum fp_error {
 #define FP_ERRNO_ENUM(name, value, text) FP_ERR_##name = value,
 	FP_ERRNO_MAP(FP_ERRNO_ENUM)
-	FP_ERRNO_MAP_READER(FP_ERRNO_ENUM)
 #undef FP_ERRNO_ENUM
 } fp_error_t;
 #define FP_OK FP_ERR_OK

@@ -103,19 +103,19 @@ END_TEST
 /* Every errno value the frame reader returns maps into an FP_ERR_* code
  * of its own range, with a sentence, and back to the same errno (or the
  * first of those mapped together); a process that is gone is
- * FP_ERR_NOPROCESS. */
+ * FP__ERR_NOPROCESS. */
 START_TEST(test_fp__err_from_errno)
 {
 	static const struct { int rc, code, back; } map[] = {
 		{ 0, FP_OK, 0 },
-		{ -ESRCH, FP_ERR_NOPROCESS, ESRCH },
-		{ -EPERM, FP_ERR_PERMISSION, EPERM },
-		{ -EACCES, FP_ERR_PERMISSION, EPERM },
-		{ -EFAULT, FP_ERR_FAULT, EFAULT },
-		{ -ENOEXEC, FP_ERR_NOTPYTHON, ENOEXEC },
-		{ -ENOTSUP, FP_ERR_UNSUPPORTED, ENOTSUP },
-		{ -EPROTO, FP_ERR_UNSUPPORTED, ENOTSUP },
-		{ -ENOENT, FP_ERR_NOTFOUND, ENOENT },
+		{ -ESRCH, FP__ERR_NOPROCESS, ESRCH },
+		{ -EPERM, FP__ERR_PERMISSION, EPERM },
+		{ -EACCES, FP__ERR_PERMISSION, EPERM },
+		{ -EFAULT, FP__ERR_FAULT, EFAULT },
+		{ -ENOEXEC, FP__ERR_NOTPYTHON, ENOEXEC },
+		{ -ENOTSUP, FP__ERR_UNSUPPORTED, ENOTSUP },
+		{ -EPROTO, FP__ERR_UNSUPPORTED, ENOTSUP },
+		{ -ENOENT, FP__ERR_NOTFOUND, ENOENT },
 		{ -ENOMEM, FP_ERR_NOMEM, ENOMEM },
 		{ -EINVAL, FP_ERR_INVAL, EINVAL },
 		{ -EIO, FP_ERR_IO, EIO },
@@ -125,7 +125,7 @@ START_TEST(test_fp__err_from_errno)
 #define FP_TEST_CODE(name, value, text) value,
 		FP_ERRNO_MAP(FP_TEST_CODE)
 	}, reading[] = {
-		FP_ERRNO_MAP_READER(FP_TEST_CODE)
+		FP__ERRNO_MAP_READER(FP_TEST_CODE)
 #undef FP_TEST_CODE
 	};
 	char dst[8];
@@ -147,8 +147,8 @@ START_TEST(test_fp__err_from_errno)
 		for (j = 0; j < sizeof general / sizeof general[0]; j++)
 			ck_assert_int_ne(reading[i], general[j]);
 	}
-	ck_assert_str_eq(fp_strerror(FP_ERR_NOPROCESS), "no such process");
-	ck_assert_str_eq(fp_strerror(FP_ERR_NOTPYTHON), "not a Python process");
+	ck_assert_str_eq(fp_strerror(FP__ERR_NOPROCESS), "no such process");
+	ck_assert_str_eq(fp_strerror(FP__ERR_NOTPYTHON), "not a Python process");
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
@@ -156,7 +156,7 @@ START_TEST(test_fp__err_from_errno)
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 	fp__mem_init(&m, pid);
 	ck_assert_int_eq(fp__err_from_errno(fp__mem_read(&m,
-	    (uint64_t)(uintptr_t)dst, dst, 8)), FP_ERR_NOPROCESS);
+	    (uint64_t)(uintptr_t)dst, dst, 8)), FP__ERR_NOPROCESS);
 }
 END_TEST
 

@@ -1,6 +1,6 @@
 /*
- * errors.c: fp_strerror, generated from the FP_ERRNO_MAP and
- * FP_ERRNO_MAP_READER lists of fullprof.h, and the mapping of the frame
+ * errors.c: fp_strerror, generated from fullprof.h's FP_ERRNO_MAP and
+ * errors.h's FP__ERRNO_MAP_READER, and the mapping of the frame
  * reader's -errno values into those codes (and back, for messages that
  * quote the system's own words).
  */
@@ -18,7 +18,7 @@ fp_strerror(int err)
 	switch (err) {
 #define FP_ERRNO_CASE(name, value, text) case value: return text;
 	FP_ERRNO_MAP(FP_ERRNO_CASE)
-	FP_ERRNO_MAP_READER(FP_ERRNO_CASE)
+	FP__ERRNO_MAP_READER(FP_ERRNO_CASE)
 #undef FP_ERRNO_CASE
 	}
 	return "unknown error";
@@ -34,19 +34,19 @@ fp__err_from_errno(int rc)
 	case 0:
 		return FP_OK;
 	case -ESRCH:
-		return FP_ERR_NOPROCESS;
+		return FP__ERR_NOPROCESS;
 	case -EPERM:
 	case -EACCES:
-		return FP_ERR_PERMISSION;
+		return FP__ERR_PERMISSION;
 	case -EFAULT:
-		return FP_ERR_FAULT;
+		return FP__ERR_FAULT;
 	case -ENOEXEC:
-		return FP_ERR_NOTPYTHON;
+		return FP__ERR_NOTPYTHON;
 	case -ENOTSUP:
 	case -EPROTO:
-		return FP_ERR_UNSUPPORTED;
+		return FP__ERR_UNSUPPORTED;
 	case -ENOENT:
-		return FP_ERR_NOTFOUND;
+		return FP__ERR_NOTFOUND;
 	case -ENOMEM:
 		return FP_ERR_NOMEM;
 	case -EINVAL:
@@ -65,17 +65,17 @@ fp__errno_of(int err)
 	switch (err) {
 	case FP_OK:
 		return 0;
-	case FP_ERR_NOPROCESS:
+	case FP__ERR_NOPROCESS:
 		return ESRCH;
-	case FP_ERR_PERMISSION:
+	case FP__ERR_PERMISSION:
 		return EPERM;
-	case FP_ERR_FAULT:
+	case FP__ERR_FAULT:
 		return EFAULT;
-	case FP_ERR_NOTPYTHON:
+	case FP__ERR_NOTPYTHON:
 		return ENOEXEC;
-	case FP_ERR_UNSUPPORTED:
+	case FP__ERR_UNSUPPORTED:
 		return ENOTSUP;
-	case FP_ERR_NOTFOUND:
+	case FP__ERR_NOTFOUND:
 		return ENOENT;
 	case FP_ERR_NOMEM:
 		return ENOMEM;

@@ -354,7 +354,7 @@ take_sample(fp__sampler_t *s, fp_time_t now, fp_time_t elapsed,
 	    s->max_threads, &n));
 	if (rc == FP_OK && s->cpu)
 		holder = fp__stackreader_gil_holder(s->reader);
-	if (rc == FP_ERR_NOPROCESS) {
+	if (rc == FP__ERR_NOPROCESS) {
 		pthread_mutex_lock(&s->lock);
 		s->gone = 1;
 		pthread_mutex_unlock(&s->lock);
