@@ -555,6 +555,10 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 	if (builtins)
 		fp__set_profile_all_threads(builtin_profile);
 	update_gate(active_filter);
+	/* greenlet may be imported already: this thread follows switches
+	 * from now on, the others from their next call. */
+	fp__greenlet_want++;
+	fp__greenlet_sync();
 	return FP_OK;
 }
 
