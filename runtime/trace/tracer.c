@@ -610,7 +610,7 @@ fp__tracer_this_thread(void)
 }
 
 /* Forgets the calling thread's cached record if it is t, which the
- * accounting is about to free (threadend.c). */
+ * accounting has freed (threadend.c; t is only compared). */
 void
 fp__tracer_forget_thread(const fp__thread_t *t)
 {
