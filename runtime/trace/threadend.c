@@ -23,7 +23,8 @@ typedef struct watch {
 
 /* The capsule's destructor: the thread state is being cleared. On the
  * thread itself, with the record still valid and nothing open, the
- * accounting learns that the thread ended. */
+ * accounting learns that the thread ended (the tracer's cache of the
+ * record is dropped when the record is freed). */
 static void
 watch_ended(PyObject *capsule)
 {
@@ -38,9 +39,12 @@ watch_ended(PyObject *capsule)
 	if (w->serial == fp__acct_records_serial() &&
 	    t->ident == PyThread_get_thread_ident() &&
 	    t->native_id == (long)PyThread_get_thread_native_id() &&
-	    (t->epoch != w->acct->epoch || t->depth == 0)) {
+	    (t->epoch != w->acct->epoch || t->depth == 0) &&
+	    fp__acct_thread_ended(w->acct, t)) {
+		/* Freed: a thread state made later on this OS thread (a C
+		 * thread's next PyGILState_Ensure) registers anew. A record
+		 * that stays is found again through the cache. */
 		fp__tracer_forget_thread(t);
-		(void)fp__acct_thread_ended(w->acct, t);
 	}
 	free(w);
 }

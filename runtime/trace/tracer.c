@@ -683,6 +683,10 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 		fp__profile_set_quietly(builtin_profile, 1);
 	}
 	update_gate(active_filter);
+	/* greenlet may be imported already: this thread follows switches
+	 * from now on, the others from their next call. */
+	fp__greenlet_want++;
+	fp__greenlet_sync();
 	return FP_OK;
 }
 
@@ -734,7 +738,7 @@ fp__tracer_this_thread(void)
 }
 
 /* Forgets the calling thread's cached record if it is t, which the
- * accounting is about to free (threadend.c). */
+ * accounting has freed (threadend.c; t is only compared). */
 void
 fp__tracer_forget_thread(const fp__thread_t *t)
 {

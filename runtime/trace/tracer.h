@@ -33,8 +33,8 @@ void fp__tracer_filter_changed(const fp__acct_t *a, const fp__filter_t *filter);
  * when nothing records or the thread has no valid record. Needs the GIL. */
 fp__thread_t *fp__tracer_this_thread(void);
 
-/* Forgets the calling thread's cached record if it is t (about to be
- * freed). */
+/* Forgets the calling thread's cached record if it is t (a record just
+ * freed: it is only compared). */
 void fp__tracer_forget_thread(const fp__thread_t *t);
 
 /* Makes every frame already inside the hooks forget its segment (used

@@ -60,6 +60,10 @@ TESTS = [
     ("short_threads", "short_threads.py", 40000, [], lambda n: 8, 900,
      {"rss": 2.0}),
     ("deep_chain", "deep_chain.py", 20000, [], lambda n: 0, 900),
+    # fullprof.clear() inside a running generator and coroutine frees the
+    # activation records open on the stack.
+    ("clear_in_generator", "clear_in_generator.py", 400000, [],
+     lambda n: 0, 600, {"rss": 1.5}),
     # A greenlet per job, 100 alive: within 2x of python3's time on a
     # quiet machine (3x asserted), memory bounded.
     ("gevent_pool", "gevent_pool.py", 120000, [], lambda n: 100, 900,
