@@ -1,5 +1,6 @@
 /*
- * command.h: the subcommand table of the fullprof executable, tmux-style.
+ * command.h: the subcommand table of the fullprof executable, tmux-style. *
+ * Ownership: the table and its entries are static; nothing is allocated.
  */
 #ifndef FP_COMMAND_H
 #define FP_COMMAND_H

@@ -1,7 +1,9 @@
 /*
  * subprocesses.h: "fullprof --subprocesses": profiling the Python children
  * of the program too (see subprocesses.c), and the child mode of the
- * fullprof executable that makes it possible.
+ * fullprof executable that makes it possible. *
+ * Ownership: the child's options point into its argv and environment,
+ * which outlive the run; the caller owns d.
  */
 #ifndef FP_SUBPROCESSES_H
 #define FP_SUBPROCESSES_H

@@ -37,6 +37,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cat >"$work/fullprof" <<EOF
 #!/bin/sh
 exec valgrind --error-exitcode=99 --leak-check=no \\
+    --main-stacksize=536870912 \\
     --suppressions="$here/valgrind.supp" \\
     --log-file="$work/logs/vg.%p.log" "$FULLPROF" "\$@"
 EOF

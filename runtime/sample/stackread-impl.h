@@ -2,12 +2,12 @@
  * stackread-impl.h: what the files of the stack reader share inside it:
  * the reader's structure, its size limits and the helpers that take words
  * out of the bytes read. Only stackread.c (the reader, its code cache and
- * the walk) and frameread.c (one interpreter frame, one generator) include
- * it; everyone else goes through stackread.h.
+ * the walk) and stackread-frame.c (one interpreter frame, one generator)
+ * include it; everyone else goes through stackread.h.
  *
  * Ownership: stackread.c creates and frees the fp__stackreader_t and
- * everything it points to; frameread.c only reads through it and writes
- * its frame buffers (win, one, gbuf).
+ * everything it points to; stackread-frame.c only reads through it and
+ * writes its frame buffers (win, one, gbuf).
  */
 #ifndef FP_STACKREAD_IMPL_H
 #define FP_STACKREAD_IMPL_H

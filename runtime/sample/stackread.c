@@ -5,7 +5,7 @@
  *
  * One sample costs: two reads to reach the thread list, one or two per
  * thread state, then the frames (read through a window of the thread's
- * data stack, see frameread.c). Then one batched read of the headers of
+ * data stack, see stackread-frame.c). Then one batched read of the headers of
  * every code object on the stack. Code objects are cached by address; a
  * hit is checked against the header just read (type, co_filename and
  * co_qualname pointers, co_firstlineno), so a freed code object whose

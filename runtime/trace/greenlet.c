@@ -9,7 +9,6 @@
 
 #include "python/pyframe.h"
 #include "trace/greenlet.h"
-#include "trace/tracer.h"
 
 uint32_t fp__greenlet_want;
 __thread uint32_t fp__greenlet_seen
@@ -23,11 +22,14 @@ static uint32_t polls;
 /* Non-zero once this thread has installed the trace function. */
 static __thread int installed __attribute__((tls_model("initial-exec")));
 
+/* The tracer's lookup of the calling thread's record (fp__greenlet_start). */
+static fp__greenlet_thread_fn this_thread;
+
 /* Moves the accounting of this thread from origin's stack to target's. */
 static void
 switched(PyObject *origin, PyObject *target)
 {
-	fp__thread_t *t = fp__tracer_this_thread();
+	fp__thread_t *t = this_thread != NULL ? this_thread() : NULL;
 
 	if (t != NULL)
 		fp__acct_switch(t->acct, t, origin, target,
@@ -95,6 +97,16 @@ out:
 	Py_XDECREF(settrace);
 	Py_XDECREF(gettrace);
 	return rc;
+}
+
+/* Takes the tracer's thread lookup and makes every thread look again for
+ * greenlet's C module, this one at once. */
+void
+fp__greenlet_start(fp__greenlet_thread_fn lookup)
+{
+	this_thread = lookup;
+	fp__greenlet_want++;
+	fp__greenlet_sync();
 }
 
 /* Looks for greenlet's C module and installs the trace function in this

@@ -24,12 +24,22 @@
 #include <stdint.h>
 
 #include "core/functions.h"
+#include "trace/accounting.h"
 
 /* Bumped when threads are to look again for greenlet's C module. */
 extern uint32_t fp__greenlet_want;
 /* The value of fp__greenlet_want this thread last acted on. */
 extern __thread uint32_t fp__greenlet_seen
     __attribute__((tls_model("initial-exec")));
+
+/* Returns the recording accounting's record of the calling thread, or
+ * NULL: the tracer's lookup, handed in by fp__greenlet_start. */
+typedef fp__thread_t *(*fp__greenlet_thread_fn)(void);
+
+/* Called by the tracer as it starts recording: this_thread finds the
+ * calling thread's record from now on, every thread is to look again for
+ * greenlet's C module, and the calling thread does so at once. */
+void fp__greenlet_start(fp__greenlet_thread_fn this_thread);
 
 /* Looks for greenlet's C module and, once it is there, installs the trace
  * function in this thread (slow path of fp__greenlet_poll). */

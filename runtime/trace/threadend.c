@@ -9,7 +9,6 @@
 
 #include "python/pyframe.h"
 #include "trace/threadend.h"
-#include "trace/tracer.h"
 
 #define WATCH_KEY "fullprof.thread-end"
 
@@ -19,6 +18,7 @@ typedef struct watch {
 	fp__acct_t *acct;
 	fp__thread_t *thread;
 	uint64_t serial;
+	void (*forget)(const fp__thread_t *);	/* drops a cached record */
 } watch_t;
 
 /* The capsule's destructor: the thread state is being cleared. On the
@@ -44,14 +44,15 @@ watch_ended(PyObject *capsule)
 		/* Freed: a thread state made later on this OS thread (a C
 		 * thread's next PyGILState_Ensure) registers anew. A record
 		 * that stays is found again through the cache. */
-		fp__tracer_forget_thread(t);
+		w->forget(t);
 	}
 	free(w);
 }
 
 /* Watches the end of the calling thread, whose record in a is t. */
 void
-fp__threadend_watch(fp__acct_t *a, fp__thread_t *t)
+fp__threadend_watch(fp__acct_t *a, fp__thread_t *t,
+    void (*forget)(const fp__thread_t *))
 {
 	fp__saved_exc_t saved;
 	PyObject *dict, *capsule;
@@ -63,6 +64,7 @@ fp__threadend_watch(fp__acct_t *a, fp__thread_t *t)
 	w->acct = a;
 	w->thread = t;
 	w->serial = fp__acct_records_serial();
+	w->forget = forget;
 	fp__exc_save(&saved);
 	dict = PyThreadState_GetDict();
 	capsule = dict != NULL ? PyCapsule_New(w, WATCH_KEY, watch_ended) :

@@ -16,8 +16,10 @@
 
 #include "trace/accounting.h"
 
-/* Watches the end of the calling thread, whose record in a is t; a
- * failure only leaves the record in place. Needs the GIL. */
-void fp__threadend_watch(fp__acct_t *a, fp__thread_t *t);
+/* Watches the end of the calling thread, whose record in a is t; when the
+ * record is freed at its end, forget(t) lets the caller drop any cached
+ * pointer to it. A failure only leaves the record in place. Needs the GIL. */
+void fp__threadend_watch(fp__acct_t *a, fp__thread_t *t,
+    void (*forget)(const fp__thread_t *));
 
 #endif /* FP_THREADEND_H */

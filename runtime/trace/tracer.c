@@ -232,7 +232,7 @@ register_thread(fp__acct_t *a, fp__func_t *func, fp__pyframe_t *frame)
 		 * never see _bootstrap or _shutdown: ask threading now. */
 		if (t->name == NULL && fp__gate_active())
 			fp__tracer_name_threads(a);
-		fp__threadend_watch(a, t);
+		fp__threadend_watch(a, t, fp__tracer_forget_thread);
 	}
 	if (t->epoch != a->epoch) {
 		t->epoch = a->epoch;
@@ -685,8 +685,7 @@ fp__tracer_start(fp__acct_t *a, int builtins, const fp__filter_t *filter)
 	update_gate(active_filter);
 	/* greenlet may be imported already: this thread follows switches
 	 * from now on, the others from their next call. */
-	fp__greenlet_want++;
-	fp__greenlet_sync();
+	fp__greenlet_start(fp__tracer_this_thread);
 	return FP_OK;
 }
 

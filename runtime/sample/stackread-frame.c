@@ -1,6 +1,6 @@
 /*
- * frameread.c: one interpreter frame (_PyInterpreterFrame) read from the
- * target's memory, for the stack reader's walk and for the asyncio task
+ * stackread-frame.c: one interpreter frame (_PyInterpreterFrame) read from
+ * the target's memory, for the stack reader's walk and for the asyncio task
  * reader, and the frame embedded in a suspended generator or coroutine.
  *
  * CPython pushes the frames of Python calls one after the other in a
