@@ -7,6 +7,7 @@
 #include <Python.h>
 #include <string.h>
 
+#include "python/pyexit.h"
 #include "python/pyframe.h"
 #include "trace/greenlet.h"
 
@@ -58,13 +59,26 @@ static PyMethodDef switch_def = {
 	"the trace function it replaced."
 };
 
-/* Returns the module named name from sys.modules (borrowed), or NULL. */
+/* Returns a new reference to the module named name in sys.modules, or
+ * NULL (with no error left set). Never while the interpreter finalises:
+ * sys.modules may be gone by then (an audit hook runs Python code while
+ * the interpreter is cleared), where PyImport_GetModuleDict() is a fatal
+ * error; PyImport_GetModule() only fails. */
 static PyObject *
 loaded_module(const char *name)
 {
-	PyObject *modules = PyImport_GetModuleDict();
+	PyObject *key, *mod;
 
-	return modules != NULL ? PyDict_GetItemString(modules, name) : NULL;
+	if (fp__pyexit_finalizing() || (key = PyUnicode_FromString(name)) ==
+	    NULL) {
+		PyErr_Clear();
+		return NULL;
+	}
+	mod = PyImport_GetModule(key);
+	Py_DECREF(key);
+	if (mod == NULL)
+		PyErr_Clear();
+	return mod;
 }
 
 /* Installs the trace function in this thread through mod (greenlet's C
@@ -125,8 +139,10 @@ fp__greenlet_sync(void)
 			installed = 1;
 			(void)install(mod);
 		}
+		Py_DECREF(mod);
 		fp__greenlet_seen = fp__greenlet_want;
-	} else if (polls > 0 && loaded_module("greenlet") != NULL) {
+	} else if (polls > 0 && (mod = loaded_module("greenlet")) != NULL) {
+		Py_DECREF(mod);
 		polls--;	/* under way: look again at the next call */
 	} else {
 		fp__greenlet_seen = fp__greenlet_want;
@@ -139,6 +155,7 @@ void
 fp__greenlet_saw_func(const fp__func_t *f)
 {
 	fp__saved_exc_t saved;
+	PyObject *mod;
 
 	if (ready || f == NULL)
 		return;
@@ -149,7 +166,9 @@ fp__greenlet_saw_func(const fp__func_t *f)
 		return;
 	}
 	fp__exc_save(&saved);
-	if (loaded_module("greenlet._greenlet") != NULL)
+	if ((mod = loaded_module("greenlet._greenlet")) != NULL) {
+		Py_DECREF(mod);
 		fp__greenlet_want++;
+	}
 	fp__exc_restore(&saved);
 }
