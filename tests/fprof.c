@@ -970,9 +970,17 @@ END_TEST
 
 START_TEST(test_fp__lex_errors)
 {
+	static const struct {
+		const char *line, *why;
+	} bad[] = {
+		{ " \"ab", "no closing quote" },
+		{ " \"a\\ud800\"", "a lone surrogate" },
+		{ " \"a\xC3\"", "bytes that are not UTF-8" },
+	};
 	fp__lex_t x;
-	char err[128], *s;
+	char err[128], want[128], *s;
 	uint64_t u;
+	size_t k;
 
 	lex_line(&x, " 11", err, sizeof err);
 	ck_assert_int_eq(fp__lex_u64(&x, "a", 10, &u), FP_ERR_INVAL);
@@ -981,24 +989,15 @@ START_TEST(test_fp__lex_errors)
 	ck_assert_int_eq(fp__lex_u64(&x, "a", 100, &u), FP_ERR_INVAL);
 	ck_assert_str_eq(err, "line 3: node: a is not a whole number");
 	/* A failed string leaves *out NULL, whatever it held. */
-	s = (char *)"unset";
-	lex_line(&x, " \"ab", err, sizeof err);
-	ck_assert_int_eq(fp__lex_str(&x, "c", 0, &s), FP_ERR_INVAL);
-	ck_assert_ptr_null(s);
-	ck_assert_str_eq(err, "line 3: node: c is not a valid string (no "
-	    "closing quote)");
-	s = (char *)"unset";
-	lex_line(&x, " \"a\\ud800\"", err, sizeof err);
-	ck_assert_int_eq(fp__lex_str(&x, "c", 0, &s), FP_ERR_INVAL);
-	ck_assert_ptr_null(s);
-	ck_assert_str_eq(err, "line 3: node: c is not a valid string (a lone "
-	    "surrogate)");
-	s = (char *)"unset";
-	lex_line(&x, " \"a\xC3\"", err, sizeof err);
-	ck_assert_int_eq(fp__lex_str(&x, "c", 0, &s), FP_ERR_INVAL);
-	ck_assert_ptr_null(s);
-	ck_assert_str_eq(err, "line 3: node: c is not a valid string (bytes "
-	    "that are not UTF-8)");
+	for (k = 0; k < sizeof bad / sizeof *bad; k++) {
+		s = (char *)"unset";
+		lex_line(&x, bad[k].line, err, sizeof err);
+		ck_assert_int_eq(fp__lex_str(&x, "c", 0, &s), FP_ERR_INVAL);
+		ck_assert_ptr_null(s);
+		snprintf(want, sizeof want, "line 3: node: c is not a valid "
+		    "string (%s)", bad[k].why);
+		ck_assert_str_eq(err, want);
+	}
 	lex_line(&x, " 1 2", err, sizeof err);
 	ck_assert_int_eq(fp__lex_u64(&x, "a", 10, &u), 0);
 	ck_assert_int_eq(fp__lex_end(&x), FP_ERR_INVAL);
