@@ -1,10 +1,11 @@
 /*
  * fprof.c: checks for the .fprof file: runtime/report/fprof.c writes it,
- * runtime/report/fprof-read.c reads it. The exact text of a small profile, the
- * round trip (write, read, write gives the same bytes), strings with every
- * kind of character, two files merged adding up exactly, and one check per
- * class of error, each asserting the one-line message; the same for a
- * statistical profile's interval and sample counts.
+ * runtime/report/fprof-read.c reads it with the lexer fprof-lex.c. The
+ * exact text of a small profile, the round trip (write, read, write gives
+ * the same bytes), strings with every kind of character, two files merged
+ * adding up exactly, and one check per class of error, each asserting the
+ * one-line message; the same for a statistical profile's interval and
+ * sample counts; the lexer's fields, errors and skipped JSON values.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include "suites.h"
 #include "fixture-pdata.h"
 #include "report/formats.h"
+#include "report/fprof-lex.h"
 #include "report/fprof-read.h"
 
 #define HEAD "fullprof-profile 1\n"
@@ -933,6 +935,105 @@ START_TEST(test_fp__fprof_magnitude)
 }
 END_TEST
 
+/* Points x at the line s, numbered 3, inside record "node", with its
+ * messages written into err. */
+static void
+lex_line(fp__lex_t *x, const char *s, char *err, size_t errlen)
+{
+	memset(x, 0, sizeof *x);
+	x->p = s;
+	x->eol = s + strlen(s);
+	x->line = 3;
+	x->rec = "node";
+	x->err = err;
+	x->errlen = errlen;
+	err[0] = '\0';
+}
+
+START_TEST(test_fp__lex_fields)
+{
+	fp__lex_t x;
+	char err[128], *s = (char *)"unset";
+	uint64_t u;
+	int64_t i;
+
+	lex_line(&x, " 7 -12 \"caf\\u00e9\" null", err, sizeof err);
+	ck_assert_int_eq(fp__lex_u64(&x, "a", 10, &u), 0);
+	ck_assert_uint_eq(u, 7);
+	ck_assert_int_eq(fp__lex_i64(&x, "b", 100, &i), 0);
+	ck_assert_int_eq(i, -12);
+	ck_assert_int_eq(fp__lex_str(&x, "c", 0, &s), 0);
+	ck_assert_str_eq(s, "caf\xC3\xA9");
+	free(s);
+	ck_assert_int_eq(fp__lex_str(&x, "d", 1, &s), 0);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(fp__lex_end(&x), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(fp__lex_u64(&x, "e", 10, &u), FP_ERR_INVAL);
+	ck_assert_str_eq(err, "line 3: node: e is missing");
+}
+END_TEST
+
+START_TEST(test_fp__lex_errors)
+{
+	static const struct {
+		const char *line, *why;
+	} bad[] = {
+		{ " \"ab", "no closing quote" },
+		{ " \"a\\ud800\"", "a lone surrogate" },
+		{ " \"a\xC3\"", "bytes that are not UTF-8" },
+	};
+	fp__lex_t x;
+	char err[128], want[128], *s;
+	uint64_t u;
+	size_t k;
+
+	lex_line(&x, " 11", err, sizeof err);
+	ck_assert_int_eq(fp__lex_u64(&x, "a", 10, &u), FP_ERR_INVAL);
+	ck_assert_str_eq(err, "line 3: node: a 11 is too large");
+	lex_line(&x, " 012", err, sizeof err);
+	ck_assert_int_eq(fp__lex_u64(&x, "a", 100, &u), FP_ERR_INVAL);
+	ck_assert_str_eq(err, "line 3: node: a is not a whole number");
+	/* A failed string leaves *out NULL, whatever it held. */
+	for (k = 0; k < sizeof bad / sizeof *bad; k++) {
+		s = (char *)"unset";
+		lex_line(&x, bad[k].line, err, sizeof err);
+		ck_assert_int_eq(fp__lex_str(&x, "c", 0, &s), FP_ERR_INVAL);
+		ck_assert_ptr_null(s);
+		snprintf(want, sizeof want, "line 3: node: c is not a valid "
+		    "string (%s)", bad[k].why);
+		ck_assert_str_eq(err, want);
+	}
+	lex_line(&x, " 1 2", err, sizeof err);
+	ck_assert_int_eq(fp__lex_u64(&x, "a", 10, &u), 0);
+	ck_assert_int_eq(fp__lex_end(&x), FP_ERR_INVAL);
+	ck_assert_str_eq(err, "line 3: node: unexpected text at the end of the "
+	    "line");
+}
+END_TEST
+
+START_TEST(test_fp__lex_skip_value)
+{
+	fp__lex_t x;
+	char err[128], deep[81];
+
+	lex_line(&x, "{\"a\": [1, -2.5e3, true, null, \"x\", {}]} ,", err,
+	    sizeof err);
+	ck_assert_int_eq(fp__lex_skip_value(&x, "k", 0), 0);
+	ck_assert_str_eq(x.p, " ,");
+	lex_line(&x, "[1, 2", err, sizeof err);
+	x.line = 0;
+	ck_assert_int_eq(fp__lex_skip_value(&x, "k", 0), FP_ERR_INVAL);
+	ck_assert_str_eq(err, "meta: k is not valid JSON");
+	memset(deep, '[', 40);
+	memset(deep + 40, ']', 40);
+	deep[80] = '\0';
+	lex_line(&x, deep, err, sizeof err);
+	ck_assert_int_eq(fp__lex_skip_value(&x, "k", 0), FP_ERR_INVAL);
+	ck_assert_str_eq(err, "line 3: meta: k is nested too deeply");
+}
+END_TEST
+
 /* Returns the suite of the .fprof writer and reader. */
 Suite *
 suite_fprof(void)
@@ -962,6 +1063,12 @@ suite_fprof(void)
 	tcase_add_test(tc, test_fp__fprof_read_error_buffer);
 	tcase_add_test(tc, test_fp__fprof_read_sampled);
 	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fp__lex");
+	tcase_add_test(tc, test_fp__lex_fields);
+	tcase_add_test(tc, test_fp__lex_errors);
+	tcase_add_test(tc, test_fp__lex_skip_value);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("fp__fprof_read_file");

@@ -23,6 +23,13 @@ decode(const char *s, uint32_t *cp)
 	return fp__utf8_decode((const unsigned char *)s, strlen(s), cp);
 }
 
+/* Returns what fp__utf8_length returns for the string s. */
+static size_t
+length(const char *s)
+{
+	return fp__utf8_length((const unsigned char *)s);
+}
+
 START_TEST(test_fp__utf8_decode_lengths)
 {
 	static const struct {
@@ -51,15 +58,15 @@ END_TEST
 START_TEST(test_fp__utf8_decode_invalid)
 {
 	static const char *const bad[] = {
-		"\x80", "\xBF",			/* a stray continuation byte */
+		"\x80", "\xBF",		/* a stray continuation byte */
 		"\xC3", "\xC3(", "\xE5\x87", "\xE5\x87z",
-		"\xF0\x90\x80",			/* missing continuations */
+		"\xF0\x90\x80",		/* missing continuations */
 		"\xC0\x80", "\xC1\xBF",		/* overlong: 2 bytes */
 		"\xE0\x80\x80", "\xE0\x9F\xBF",	/* 3 bytes */
 		"\xF0\x80\x80\x80", "\xF0\x8F\xBF\xBF",	/* 4 bytes */
 		"\xED\xA0\x80", "\xED\xBF\xBF",	/* surrogates */
-		"\xF4\x90\x80\x80", "\xF7\xBF\xBF\xBF",	/* past U+10FFFF */
-		"\xF8\x88\x80\x80\x80", "\xFE", "\xFF",	/* no such lead */
+		"\xF4\x90\x80\x80", "\xF7\xBF\xBF\xBF", /* past U+10FFFF */
+		"\xF8\x88\x80\x80\x80", "\xFE", "\xFF", /* no such lead */
 	};
 	uint32_t cp;
 	size_t i;
@@ -91,14 +98,11 @@ END_TEST
 START_TEST(test_fp__utf8_length_nul)
 {
 	/* On a NUL-terminated string the NUL ends a character short. */
-	ck_assert_uint_eq(fp__utf8_length((const unsigned char *)"\xE5\x87"),
-	    0);
-	ck_assert_uint_eq(fp__utf8_length((const unsigned char *)"\xE5\x87\xBD"),
-	    3);
-	ck_assert_uint_eq(fp__utf8_length((const unsigned char *)"a\xFF"), 1);
-	ck_assert_uint_eq(fp__utf8_length((const unsigned char *)"\xFF"), 0);
-	ck_assert_uint_eq(fp__utf8_length((const unsigned char *)"\xED\xA0\x80"),
-	    0);
+	ck_assert_uint_eq(length("\xE5\x87"), 0);
+	ck_assert_uint_eq(length("\xE5\x87\xBD"), 3);
+	ck_assert_uint_eq(length("a\xFF"), 1);
+	ck_assert_uint_eq(length("\xFF"), 0);
+	ck_assert_uint_eq(length("\xED\xA0\x80"), 0);
 }
 END_TEST
 
@@ -146,8 +150,8 @@ START_TEST(test_fp__utf8_encode_round_trip)
 		if (n != want)
 			ck_abort_msg("U+%04X: %zu bytes, not %zu", c, n, want);
 		back = 0xFFFFFFFFu;
-		if (fp__utf8_decode((const unsigned char *)out, n, &back) != n ||
-		    back != c)
+		if (fp__utf8_decode((const unsigned char *)out, n,
+		    &back) != n || back != c)
 			ck_abort_msg("U+%04X does not decode back", c);
 	}
 }
