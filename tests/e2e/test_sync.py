@@ -299,8 +299,10 @@ def wall_timer_counts_sleep():
     w, b = row(doc, "worker"), row(doc, "burn")
     check(w["total"] >= 0.18, "worker total (wall) %r, expected 0.2 (more "
           "on a busy machine)" % w["total"])
-    approx(w["total"] - b["total"], 0.1, 0.4, 0.04,
-           what="worker total - burn total (wall)")
+    # The 0.1s asleep is an exact lower bound; it may end late under load.
+    timing_check(0.1 - 1e-3 <= w["total"] - b["total"] <= 1.5,
+                 "worker total - burn total (wall) %r, expected at least "
+                 "0.1" % (w["total"] - b["total"]))
 
 
 @test

@@ -44,9 +44,12 @@ def threads_time_separately():
     doc = profile("thread_sleep.py")
     n = row(doc, "napper")
     eq(n["calls"], 2, "napper calls")
-    approx(n["min"], 0.1, 0.4, 0.05, what="napper min")
-    approx(n["max"], 0.1, 0.4, 0.05, what="napper max")
-    approx(n["total"], 0.2, 0.4, 0.08, what="napper total")
+    # Each napper sleeps 0.1s: an exact lower bound; late wake-ups on a
+    # busy machine make the upper bound generous.
+    timing_check(0.1 - 1e-3 <= n["min"] <= n["max"] <= 1.5,
+                 "napper min %r max %r, expected at least 0.1" % (n["min"],
+                                                                 n["max"]))
+    approx(n["total"], n["min"] + n["max"], 0, 1e-6, what="napper total")
 
 
 @test
