@@ -1,6 +1,9 @@
 """A recursive coroutine that suspends at every level (depth 10: 11
-activations, one of them outermost), and one that never suspends."""
+activations, one of them outermost), and one that never suspends. Prints
+how long descend(10) took by the program's own clock, as JSON."""
 import asyncio
+import json
+import time
 
 
 async def descend(n):
@@ -14,7 +17,9 @@ async def no_suspend(x):
 
 
 async def main():
+    t0 = time.perf_counter()
     await descend(10)
+    print(json.dumps({"descend": time.perf_counter() - t0}))
     for i in range(50):
         await no_suspend(i)
 

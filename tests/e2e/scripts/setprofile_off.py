@@ -1,7 +1,9 @@
 """The program sets its own profile function: f() switches profiling off
 with sys.setprofile(None) then runs g() 5 times (~0.05s); h() uses
-cProfile around one g(); the top level runs g() 3 more times."""
+cProfile around one g(); the top level runs g() 3 more times. Prints the
+wall time f() and h() took by the program's own clock, as JSON."""
 import cProfile
+import json
 import sys
 import time
 
@@ -24,7 +26,11 @@ def h():
     g()
 
 
+t0 = time.perf_counter()
 f()
+t1 = time.perf_counter()
 h()
+t2 = time.perf_counter()
 for _ in range(3):
     g()
+print(json.dumps({"f": t1 - t0, "h": t2 - t1}))

@@ -1,5 +1,7 @@
 """A generator and a coroutine started in one thread and finished in
-another: one activation each, however the threads take turns."""
+another: one activation each, however the threads take turns. Prints how
+long it all took by the program's own clock, as JSON."""
+import json
 import threading
 import time
 import types
@@ -22,6 +24,7 @@ async def relay():
     return "done"
 
 
+t0 = time.perf_counter()
 gen = numbers()
 coro = relay()
 assert next(gen) == 0
@@ -40,3 +43,4 @@ def finish():
 t = threading.Thread(target=finish)
 t.start()
 t.join()
+print(json.dumps({"span": time.perf_counter() - t0}))
