@@ -59,26 +59,23 @@ static PyMethodDef switch_def = {
 	"the trace function it replaced."
 };
 
-/* Returns a new reference to the module named name in sys.modules, or
- * NULL (with no error left set). Never while the interpreter finalises:
- * sys.modules may be gone by then (an audit hook runs Python code while
- * the interpreter is cleared), where PyImport_GetModuleDict() is a fatal
- * error; PyImport_GetModule() only fails. */
+/* Returns the module named name from sys.modules (borrowed), or NULL.
+ * sys.modules is taken from the sys module's dictionary, which is safe at
+ * any moment: while the interpreter finalises it may be gone (an audit
+ * hook runs Python code while the interpreter is cleared), where
+ * PyImport_GetModuleDict() is a fatal error; and unlike
+ * PyImport_GetModule() this runs no Python code (that one asks importlib
+ * whether a module is still being initialised). */
 static PyObject *
 loaded_module(const char *name)
 {
-	PyObject *key, *mod;
+	PyObject *modules;
 
-	if (fp__pyexit_finalizing() || (key = PyUnicode_FromString(name)) ==
-	    NULL) {
-		PyErr_Clear();
+	if (fp__pyexit_finalizing())
 		return NULL;
-	}
-	mod = PyImport_GetModule(key);
-	Py_DECREF(key);
-	if (mod == NULL)
-		PyErr_Clear();
-	return mod;
+	modules = PySys_GetObject("modules");
+	return modules != NULL && PyDict_Check(modules) ?
+	    PyDict_GetItemString(modules, name) : NULL;
 }
 
 /* Installs the trace function in this thread through mod (greenlet's C
@@ -139,10 +136,8 @@ fp__greenlet_sync(void)
 			installed = 1;
 			(void)install(mod);
 		}
-		Py_DECREF(mod);
 		fp__greenlet_seen = fp__greenlet_want;
-	} else if (polls > 0 && (mod = loaded_module("greenlet")) != NULL) {
-		Py_DECREF(mod);
+	} else if (polls > 0 && loaded_module("greenlet") != NULL) {
 		polls--;	/* under way: look again at the next call */
 	} else {
 		fp__greenlet_seen = fp__greenlet_want;
@@ -155,7 +150,6 @@ void
 fp__greenlet_saw_func(const fp__func_t *f)
 {
 	fp__saved_exc_t saved;
-	PyObject *mod;
 
 	if (ready || f == NULL)
 		return;
@@ -166,9 +160,7 @@ fp__greenlet_saw_func(const fp__func_t *f)
 		return;
 	}
 	fp__exc_save(&saved);
-	if ((mod = loaded_module("greenlet._greenlet")) != NULL) {
-		Py_DECREF(mod);
+	if (loaded_module("greenlet._greenlet") != NULL)
 		fp__greenlet_want++;
-	}
 	fp__exc_restore(&saved);
 }
