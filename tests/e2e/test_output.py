@@ -64,7 +64,7 @@ def json_document_shape():
         check_types(f, ROW_KEYS, "functions[%d]" % i)
     a = row(doc, "a", "chain.py")
     eq(a["file"], script("chain.py"), "file is an absolute path")
-    eq(a["line"], 19, "line of a")
+    eq(a["line"], 23, "line of a")
 
 
 @test

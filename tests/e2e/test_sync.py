@@ -63,7 +63,7 @@ def own_times_add_up_to_duration():
     fd, path = tempfile.mkstemp(prefix="fptest-span-")
     os.close(fd)
     try:
-        doc = profile(["chain_span.py", path])
+        doc = profile(["chain.py", path])
         with open(path) as f:
             span = float(f.read())
     finally:
@@ -76,7 +76,7 @@ def own_times_add_up_to_duration():
                  "sum of own %r vs the threads' totals %r" % (own, threads))
     timing_check(threads <= d + 1e-6, "threads' totals %r exceed the "
                  "duration %r" % (threads, d))
-    chain = [row(doc, n, "chain_span.py") for n in ("a", "b", "c")]
+    chain = [row(doc, n, "chain.py") for n in ("a", "b", "c")]
     chain_own = sum(r["own"] for r in chain)
     timing_check(abs(chain_own - chain[0]["total"]) <= 1e-6 + 1e-4 * span,
                  "own of a, b, c %r vs a's total %r" % (chain_own,
