@@ -255,7 +255,7 @@ find_target(struct attach *a)
 	uint32_t tminor, nminor;
 	int rc;
 
-	if ((rc = fp__procfind(a->pid, &a->proc, err, sizeof err)) != 0)
+	if (fp__procfind(a->pid, &a->proc, err, sizeof err) != 0)
 		return target_error(a, "%s", err);
 	fp__pylayout_native(&native);
 	nminor = (uint32_t)(native.version >> 16);

@@ -158,7 +158,7 @@ add_profile(struct merged *m, const char *path, fp__pdata_t *d)
 		return;
 	}
 	g = &m->groups[i];
-	if (g->d != NULL && mag > FP__FPROF_LIMIT - g->magnitude) {
+	if (i < m->ngroups && mag > FP__FPROF_LIMIT - g->magnitude) {
 		bad_input(m, path, "its figures and those of the files before "
 		    "it add up to more than fullprof can count");
 		fp__pdata_free(d);
@@ -166,14 +166,18 @@ add_profile(struct merged *m, const char *path, fp__pdata_t *d)
 	}
 	np = realloc(g->paths, (g->npaths + 1) * sizeof *np);
 	if (np == NULL || (np[g->npaths] = strdup(path)) == NULL) {
-		if (np != NULL)
+		/* A group in use keeps its grown array; an unused slot is
+		 * never freed by free_groups, so it must not keep one. */
+		if (i < m->ngroups && np != NULL)
 			g->paths = np;
+		else
+			free(np);
 		m->nomem = 1;
 		fp__pdata_free(d);
 		return;
 	}
 	g->paths = np;
-	if (i == m->ngroups) {
+	if (i >= m->ngroups) {		/* the loop ended on the first unused slot */
 		m->ngroups++;
 		g->mode = b->mode;
 		g->timer = b->timer;
@@ -371,10 +375,11 @@ write_outputs(const struct report_options *ro, const fp__pdata_t *d)
 	return failed ? FP_EXIT_CANTCREAT : 0;
 }
 
-/* Parses "report" options, reads and merges the inputs, and writes the
- * outputs; returns the exit status. */
+/* Parses the "report" options into ro; returns -1 to go on, or the exit
+ * status when the command ends here (help, or a usage error). Either way
+ * ro->outputs is the caller's to free. */
 static int
-cmd_report_exec(int argc, char **argv)
+parse_options(int argc, char **argv, struct report_options *ro)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -388,17 +393,9 @@ cmd_report_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report_options ro;
-	struct merged m;
-	struct group *g;
 	const char **no;
-	struct stat st;
-	int c, i, status;
+	int c;
 
-	memset(&ro, 0, sizeof ro);
-	memset(&m, 0, sizeof m);
-	ro.sort = FP__SORT_TOTAL;
-	ro.limit = 30;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":o:f:qh", longopts, NULL)) != -1) {
@@ -407,64 +404,87 @@ cmd_report_exec(int argc, char **argv)
 			if (optarg[0] == '\0')
 				return fp_usage_error("report", "empty output "
 				    "file name");
-			no = realloc(ro.outputs, ((size_t)ro.noutputs + 1) *
+			no = realloc(ro->outputs, ((size_t)ro->noutputs + 1) *
 			    sizeof *no);
 			if (no == NULL)
 				return fp_usage_error("report", "out of "
 				    "memory");
-			ro.outputs = no;
-			no[ro.noutputs++] = optarg;
+			ro->outputs = no;
+			no[ro->noutputs++] = optarg;
 			break;
 		case 'f':
 			if (fp__format_find(optarg) == NULL)
 				return fp_usage_error("report", "unknown "
 				    "format '%s' (choose %s)", optarg,
 				    fp__format_names());
-			ro.format = optarg;
+			ro->format = optarg;
 			break;
 		case 'P':
-			ro.prefix = optarg;
+			ro->prefix = optarg;
 			break;
 		case 'S':
-			if (fp__sort_key_parse(optarg, &ro.sort) != 0)
+			if (fp__sort_key_parse(optarg, &ro->sort) != 0)
 				return fp_usage_error("report", "unknown sort "
 				    "key '%s' (choose total, own, calls, mean, "
 				    "max or name)", optarg);
 			break;
 		case 'L':
-			if (fp_parse_limit(optarg, &ro.limit) != 0)
+			if (fp_parse_limit(optarg, &ro->limit) != 0)
 				return fp_usage_error("report", "invalid limit "
 				    "'%s' (a whole number of rows, 0 for all)",
 				    optarg);
 			break;
 		case 'W':
 			if (fp_parse_int_option(optarg, 100, 100000,
-			    &ro.width) != 0)
+			    &ro->width) != 0)
 				return fp_usage_error("report", "invalid width "
 				    "'%s' (pixels, 100 to 100000)", optarg);
 			break;
 		case 'T':
-			if (fp_parse_share(optarg, &ro.threshold) != 0)
+			if (fp_parse_share(optarg, &ro->threshold) != 0)
 				return fp_usage_error("report", "invalid "
 				    "threshold '%s' (a share of the total from "
 				    "0 to 1, or a percentage such as 0.5%%)",
 				    optarg);
 			break;
 		case 'q':
-			ro.quiet = 1;
+			ro->quiet = 1;
 			break;
 		case 'h':
 			print_help();
-			free(ro.outputs);
 			return 0;
 		default:	/* ':' (no value) or '?' */
 			return fp_option_error("report", longopts, c,
 			    argv[optind - 1], optopt);
 		}
 	}
-	if (optind >= argc)
+	return -1;
+}
+
+/* Parses "report" options, reads and merges the inputs, and writes the
+ * outputs; returns the exit status. */
+static int
+cmd_report_exec(int argc, char **argv)
+{
+	struct report_options ro;
+	struct merged m;
+	struct group *g;
+	struct stat st;
+	int i, status;
+
+	memset(&ro, 0, sizeof ro);
+	memset(&m, 0, sizeof m);
+	ro.sort = FP__SORT_TOTAL;
+	ro.limit = 30;
+	if ((status = parse_options(argc, argv, &ro)) >= 0) {
+		free(ro.outputs);
+		return status;
+	}
+	if (optind >= argc) {
+		free(ro.outputs);
 		return fp_usage_error("report", "no profile to read (give "
 		    ".fprof files or directories)");
+	}
 	for (i = optind; i < argc && !m.nomem; i++) {
 		if (argv[i][0] == '\0')
 			bad_input(&m, "''", "empty file name");

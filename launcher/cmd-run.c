@@ -169,9 +169,11 @@ resolve_outputs(struct run_options *ro)
 	return 0;
 }
 
-/* Parses "run" options and runs the program. */
+/* Parses the "run" options into ro; returns -1 to go on, or the exit
+ * status when the command ends here (help, version, or a usage error).
+ * Either way ro's arrays are the caller's to free. */
 static int
-cmd_run_exec(int argc, char **argv)
+parse_options(int argc, char **argv, struct run_options *ro)
 {
 	static const struct option longopts[] = {
 		{ "timer", required_argument, NULL, 't' },
@@ -193,28 +195,22 @@ cmd_run_exec(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct run_options ro;
 	int c, rc, done = 0;
 
-	memset(&ro, 0, sizeof ro);
-	ro.timer = FP_TIMER_WALL;
-	ro.sort = FP__SORT_TOTAL;
-	ro.limit = 30;
-	ro.kind = RUN_SCRIPT;
 	opterr = 0;
 	optind = 1;
 	while (!done && (c = getopt_long(argc, argv, "+:t:s:f:o:qF:hVm:c:",
 	    longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (fp__timer_kind_parse(optarg, &ro.timer) != 0)
+			if (fp__timer_kind_parse(optarg, &ro->timer) != 0)
 				return fp_usage_error(NULL, "unknown timer "
 				    "'%s' (choose wall, cpu or process)",
 				    optarg);
 			break;
 		case 's':
 			if ((rc = fp_parse_interval(optarg,
-			    &ro.sample_interval)) != 0)
+			    &ro->sample_interval)) != 0)
 				return fp_interval_error(NULL, optarg, rc);
 			break;
 		case 'f':
@@ -222,66 +218,67 @@ cmd_run_exec(int argc, char **argv)
 				return fp_usage_error(NULL, "unknown format "
 				    "'%s' (choose %s)", optarg,
 				    fp__format_names());
-			ro.format = optarg;
+			ro->format = optarg;
 			break;
 		case 'o':
 			if (optarg[0] == '\0')
 				return fp_usage_error(NULL, "empty output file "
 				    "name");
-			if (add_output(&ro, optarg) != 0)
+			if (add_output(ro, optarg) != 0)
 				return fp_usage_error(NULL, "out of memory");
 			break;
 		case 'W':
-			if (fp_parse_int_option(optarg, 100, 100000, &ro.width) != 0)
+			if (fp_parse_int_option(optarg, 100, 100000,
+			    &ro->width) != 0)
 				return fp_usage_error(NULL, "invalid width "
 				    "'%s' (pixels, 100 to 100000)", optarg);
 			break;
 		case 'M':
-			if (fp_parse_duration(optarg, &ro.trace_min) != 0)
+			if (fp_parse_duration(optarg, &ro->trace_min) != 0)
 				return fp_usage_error(NULL, "invalid duration "
 				    "'%s' (such as 100us, 1ms or 0.5s)",
 				    optarg);
 			break;
 		case 'T':
-			if (fp_parse_share(optarg, &ro.threshold) != 0)
+			if (fp_parse_share(optarg, &ro->threshold) != 0)
 				return fp_usage_error(NULL, "invalid threshold "
 				    "'%s' (a share of the total from 0 to 1, "
 				    "or a percentage such as 0.5%%)", optarg);
 			break;
 		case 'S':
-			if (fp__sort_key_parse(optarg, &ro.sort) != 0)
+			if (fp__sort_key_parse(optarg, &ro->sort) != 0)
 				return fp_usage_error(NULL, "unknown sort key "
 				    "'%s' (choose total, own, calls, mean, max "
 				    "or name)", optarg);
 			break;
 		case 'L':
-			if (fp_parse_limit(optarg, &ro.limit) != 0)
+			if (fp_parse_limit(optarg, &ro->limit) != 0)
 				return fp_usage_error(NULL, "invalid limit "
 				    "'%s' (a whole number of rows, 0 for all)",
 				    optarg);
 			break;
 		case 'B':
-			ro.builtins = 1;
+			ro->builtins = 1;
 			break;
 		case 'q':
-			ro.quiet = 1;
+			ro->quiet = 1;
 			break;
 		case 'P':
-			ro.paused = 1;
+			ro->paused = 1;
 			break;
 		case 'U':
-			ro.subprocesses = 1;
+			ro->subprocesses = 1;
 			break;
 		case 'F':
 			if (optarg[0] == '\0')
 				return fp_usage_error(NULL, "empty function "
 				    "name");
-			if (add_function(&ro, optarg) != 0)
+			if (add_function(ro, optarg) != 0)
 				return fp_usage_error(NULL, "out of memory");
 			break;
 		case 'R':
 			if ((rc = fp_read_functions_file(optarg,
-			    add_function, &ro)) == -2)
+			    add_function, ro)) == -2)
 				return fp_usage_error(NULL, "out of memory");
 			if (rc != 0)
 				return fp_usage_error(NULL, "cannot read "
@@ -297,8 +294,8 @@ cmd_run_exec(int argc, char **argv)
 			return 0;
 		case 'm':
 		case 'c':
-			ro.kind = c == 'm' ? RUN_MODULE : RUN_COMMAND;
-			ro.target = optarg;
+			ro->kind = c == 'm' ? RUN_MODULE : RUN_COMMAND;
+			ro->target = optarg;
 			done = 1;
 			break;
 		default:	/* ':' (no value) or '?' */
@@ -306,24 +303,58 @@ cmd_run_exec(int argc, char **argv)
 			    argv[optind - 1], optopt);
 		}
 	}
-	if (ro.sample_interval != 0 && ro.timer != FP_TIMER_WALL &&
-	    ro.timer != FP_TIMER_CPU)
+	if (ro->sample_interval != 0 && ro->timer != FP_TIMER_WALL &&
+	    ro->timer != FP_TIMER_CPU)
 		return fp_usage_error(NULL, "--sample measures wall or cpu "
 		    "time, not 'process' (choose --timer=wall or --timer=cpu)");
-	if (ro.sample_interval != 0 && ro.builtins)
+	if (ro->sample_interval != 0 && ro->builtins)
 		return fp_usage_error(NULL, "--builtins needs tracing: samples "
 		    "show Python frames only (drop --sample or --builtins)");
-	if (ro.target == NULL) {
+	if (ro->target == NULL) {
 		if (optind >= argc)
 			return fp_usage_error(NULL, "no program to run (give a "
 			    "SCRIPT, -m MODULE or -c CODE)");
-		ro.target = argv[optind++];
+		ro->target = argv[optind++];
 	}
-	ro.nargs = argc - optind;
-	ro.args = argv + optind;
+	ro->nargs = argc - optind;
+	ro->args = argv + optind;
+	return -1;
+}
+
+/* Releases what parsing took for ro: the -F specs and the -o array (its
+ * paths still point into argv, as resolve_outputs has not run). */
+static void
+free_options(struct run_options *ro)
+{
+	int i;
+
+	for (i = 0; i < ro->nfunctions; i++)
+		free(ro->functions[i]);
+	free(ro->functions);
+	free(ro->outputs);
+}
+
+/* Parses "run" options and runs the program. */
+static int
+cmd_run_exec(int argc, char **argv)
+{
+	struct run_options ro;
+	int status;
+
+	memset(&ro, 0, sizeof ro);
+	ro.timer = FP_TIMER_WALL;
+	ro.sort = FP__SORT_TOTAL;
+	ro.limit = 30;
+	ro.kind = RUN_SCRIPT;
+	if ((status = parse_options(argc, argv, &ro)) >= 0) {
+		free_options(&ro);
+		return status;
+	}
 	if (resolve_outputs(&ro) != 0)
 		return fp_usage_error(NULL, "out of memory");
 	fp_warn_if_stale_python();
+	/* ro is not freed after the run: the exit report keeps a copy of it
+	 * until the interpreter is finalised, and the process ends then. */
 	return fp_launch(&ro);
 }
 

@@ -263,13 +263,16 @@ fp_launch(const struct run_options *ro)
 	if (rc != FP_OK) {
 		fprintf(stderr, "fullprof: cannot start profiling: %s\n",
 		    fp_strerror(rc));
+		free(stdlib);
 		return 1;
 	}
 	fp__module_use_profile(profile);
-	if (ro->subprocesses && fp_subprocesses_arm(ro) != 0)
+	/* The exit report keeps copies of cwd and stdlib. */
+	if ((ro->subprocesses && fp_subprocesses_arm(ro) != 0) ||
+	    fp_exit_report_arm(profile, ro, cwd, stdlib) != 0) {
+		free(stdlib);
 		return 1;
-	if (fp_exit_report_arm(profile, ro, cwd, stdlib) != 0)
-		return 1;
+	}
 	exitcode = Py_RunMain();
 	rc = fp_exit_report_finish();
 	free(stdlib);

@@ -241,6 +241,12 @@ decode_settings(const char *value, struct run_options *ro)
 	}
 	rc = first || sub.name == NULL || sub.name[0] == '\0' ? -1 : 0;
 out:
+	if (rc != 0) {		/* the child ends: give back the specs */
+		while (ro->nfunctions > 0)
+			free(ro->functions[--ro->nfunctions]);
+		free(ro->functions);
+		ro->functions = NULL;
+	}
 	free(copy);
 	return rc;
 }
@@ -252,6 +258,8 @@ out:
 int
 fp_subprocesses_child_options(int argc, char **argv, struct run_options *ro)
 {
+	const char *value;
+
 	memset(ro, 0, sizeof *ro);
 	ro->timer = FP_TIMER_WALL;
 	ro->sort = FP__SORT_TOTAL;
@@ -260,7 +268,9 @@ fp_subprocesses_child_options(int argc, char **argv, struct run_options *ro)
 	ro->kind = RUN_ARGV;
 	ro->nargs = argc;
 	ro->args = argv;
-	if (decode_settings(getenv(FP_CHILD_ENV), ro) != 0) {
+	/* main.c runs a child only when FP_CHILD_ENV is set. */
+	value = getenv(FP_CHILD_ENV);
+	if (value == NULL || decode_settings(value, ro) != 0) {
 		fprintf(stderr, "fullprof: the environment variable %s is not "
 		    "valid (fullprof --subprocesses sets it for the children "
 		    "it profiles)\n", FP_CHILD_ENV);

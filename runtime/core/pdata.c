@@ -335,10 +335,11 @@ scale_stats(fp__stats_t *s, double k)
 }
 
 /* Keeps the specs of filter that name no function with figures in paths
- * (the live accounting's nodes) as no_data; returns 0 or -1 on ENOMEM. */
+ * (the figures of the live accounting's first count nodes) as no_data;
+ * returns 0 or -1 on ENOMEM. */
 static int
 keep_no_data(fp__pdata_t *d, const fp__acct_t *a, const fp__filter_t *filter,
-    const fp__stats_t *paths)
+    const fp__stats_t *paths, uint32_t count)
 {
 	size_t i;
 	uint32_t n;
@@ -351,7 +352,7 @@ keep_no_data(fp__pdata_t *d, const fp__acct_t *a, const fp__filter_t *filter,
 	for (i = 0; i < filter->count; i++) {
 		const char *spec = filter->specs[i];
 
-		for (n = 0; n < a->tree.count; n++) {
+		for (n = 0; n < count; n++) {
 			const fp__func_t *f = a->tree.nodes[n]->func;
 
 			if (f != NULL && (paths[n].calls != 0 || paths[n].own != 0) &&
@@ -359,7 +360,7 @@ keep_no_data(fp__pdata_t *d, const fp__acct_t *a, const fp__filter_t *filter,
 			    f->match_name ? f->match_name : f->name))
 				break;
 		}
-		if (n < a->tree.count)
+		if (n < count)
 			continue;
 		if ((d->no_data[d->nno_data] = strdup(spec)) == NULL)
 			return -1;
@@ -412,7 +413,7 @@ fp__pdata_from_acct(fp__acct_t *a, int live, fp_time_t now,
     const fp__meta_t *meta, const fp__filter_t *filter)
 {
 	fp__tree_t *tree = &a->tree;
-	uint32_t nglobal = fp__func_count(), i;
+	uint32_t nglobal = fp__func_count(), count = tree->count, i;
 	uint32_t *func_map = NULL, *node_map = NULL;
 	fp__stats_t *paths = NULL;
 	fp__pdata_t *d = fp__pdata_new(meta);
@@ -423,14 +424,14 @@ fp__pdata_from_acct(fp__acct_t *a, int live, fp_time_t now,
 	if (d == NULL)
 		return NULL;
 	d->meta.lost = a->lost;
-	paths = malloc(((size_t)tree->count + 1) * sizeof *paths);
-	node_map = malloc(((size_t)tree->count + 1) * sizeof *node_map);
+	paths = malloc(((size_t)count + 1) * sizeof *paths);
+	node_map = malloc(((size_t)count + 1) * sizeof *node_map);
 	func_map = malloc(((size_t)nglobal + 1) * sizeof *func_map);
 	if (paths == NULL || node_map == NULL || func_map == NULL)
 		goto fail;
-	memset(node_map, 0xff, ((size_t)tree->count + 1) * sizeof *node_map);
+	memset(node_map, 0xff, ((size_t)count + 1) * sizeof *node_map);
 	memset(func_map, 0xff, ((size_t)nglobal + 1) * sizeof *func_map);
-	for (i = 0; i < tree->count; i++)
+	for (i = 0; i < count; i++)
 		paths[i] = tree->nodes[i]->stats;
 	if (live)
 		fp__acct_close_all(a, now, 0, copy_sink, paths);
@@ -444,8 +445,8 @@ fp__pdata_from_acct(fp__acct_t *a, int live, fp_time_t now,
 		node_map[t->root->id] = d->threads[ti].root;
 	}
 	/* Nodes come in creation order, so a parent is mapped before its
-	 * children. */
-	for (i = 0; i < tree->count; i++) {
+	 * children. Closing the activations above adds no node. */
+	for (i = 0; i < count; i++) {
 		const fp__node_t *n = tree->nodes[i];
 		const fp__func_t *f = n->func;
 		uint32_t parent, fi, ni;
@@ -453,6 +454,8 @@ fp__pdata_from_acct(fp__acct_t *a, int live, fp_time_t now,
 
 		if (n->parent == NULL || (parent = node_map[n->parent->id]) == FP__NONE)
 			continue;
+		if (parent >= d->nnodes)	/* mapped nodes are d's */
+			goto fail;
 		if ((fi = func_map[f->id]) == FP__NONE) {
 			fi = fp__pdata_add_func(d, f->file, f->line, f->name,
 			    f->module);
@@ -467,7 +470,7 @@ fp__pdata_from_acct(fp__acct_t *a, int live, fp_time_t now,
 			goto fail;
 		node_map[i] = ni;
 	}
-	if (keep_no_data(d, a, filter, paths) != 0 ||
+	if (keep_no_data(d, a, filter, paths, count) != 0 ||
 	    copy_timeline(d, a->timeline, node_map, k) != 0)
 		goto fail;
 	free(paths);

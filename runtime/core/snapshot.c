@@ -126,7 +126,7 @@ fp_snapshot_free(fp_snapshot_t *snap)
 
 	if (snap == NULL)
 		return;
-	for (i = 0; i < snap->count; i++) {
+	for (i = 0; snap->rows != NULL && i < snap->count; i++) {
 		if (snap->rows[i].no_data)
 			free((char *)snap->rows[i].name);
 	}

@@ -287,7 +287,7 @@ fp__frame_is_stray_c_return(PyThreadState *ts, fp__pyframe_t *frame,
 	if (ts->tracing <= 0 || ts->tracing_what != PyTrace_C_RETURN)
 		return -1;
 	return (const void *)ts->cframe->current_frame == caller &&
-	    frame->owner == FRAME_OWNED_BY_THREAD &&
+	    frame->owner == FRAME_OWNED_BY_THREAD && co != NULL &&
 	    !(co->co_flags & (CO_GENERATOR | CO_COROUTINE |
 	    CO_ASYNC_GENERATOR | CO_VARARGS)) &&
 	    (co->co_argcount == 3 || co->co_argcount == 4) &&

@@ -387,7 +387,6 @@ fp__render_callgrind(fp__buf_t *out, const fp__pdata_t *d,
 	put_header(out, d, summary, summary_samples, w.sampled);
 	/* The thread roots first, then the functions in the order they were
 	 * first seen. */
-	e = edges;
 	end = edges + nedges;
 	for (i = 0; i < w.nfuncs; i++) {
 		uint32_t f = (uint32_t)((i + d->nfuncs) % w.nfuncs);

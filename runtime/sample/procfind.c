@@ -44,6 +44,16 @@ static const char *const symbols[NSYM] = {
 	"PyDict_Type", "PyGen_Type", "PyCoro_Type",
 };
 
+/* Returns the negative errno of the call that just failed, never 0: the
+ * callers take 0 for success (and the analyzer cannot tell errno is set). */
+static int
+neg_errno(void)
+{
+	int rc = -errno;
+
+	return rc < 0 ? rc : -EIO;
+}
+
 /* Maps the file open on fd and checks it is a 64-bit ELF file of this
  * machine's byte order; returns 0 or a negative errno. */
 static int
@@ -55,12 +65,12 @@ elf_open_fd(int fd, struct elf *e)
 
 	memset(e, 0, sizeof *e);
 	if (fstat(fd, &st) != 0)
-		return -errno;
+		return neg_errno();
 	if (!S_ISREG(st.st_mode) || (size_t)st.st_size < sizeof *eh)
 		return -ENOEXEC;
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
-		return -errno;
+		return neg_errno();
 	e->data = p;
 	e->size = (size_t)st.st_size;
 	eh = p;
@@ -87,7 +97,7 @@ elf_open(const char *path, struct elf *e)
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 
 	if (fd < 0)
-		return -errno;
+		return neg_errno();
 	rc = elf_open_fd(fd, e);
 	close(fd);
 	return rc;
@@ -483,6 +493,8 @@ lookup_mapped(int pid, const struct mapping *m, int dynonly, uint64_t *addrs,
 
 	if ((rc = open_mapped(pid, m, &e)) != 0)
 		return rc;
+	if (e.eh == NULL)	/* open means a header was checked (elf_open_fd) */
+		return -ENOEXEC;
 	rc = elf_lookup(&e, symbols, addrs, NSYM, dynonly) > 0 &&
 	    elf_bias(&e, m->start, m->offset, &bias) == 0 ? 0 : -ENOEXEC;
 	*dyn = e.eh->e_type == ET_DYN;

@@ -394,17 +394,22 @@ fp__acct_gen_start(fp__acct_t *a, fp__thread_t *t, fp__func_t *func,
 	x = new_activation(a);
 	parent = t->depth ? t->stack[t->depth - 1].node : fp__acct_root(a, t);
 	if (x == NULL || parent == NULL || (x->node = fp__tree_child(&a->tree, parent, func)) == NULL) {
-		if (x != NULL) {
-			x->next = a->free_acts;
-			a->free_acts = x;
-		}
 		a->nomem = 1;
 		a->lost++;
-		return -1;
+		goto fail;
 	}
 	x->key = key;
 	x->started = now;
-	return fp__acct_push(a, t, func, x, now);
+	if (fp__acct_push(a, t, func, x, now) == 0)
+		return 0;
+fail:
+	/* Nothing holds x (not the stack, not the waiting table): back to the
+	 * free list, as it has no figures yet. */
+	if (x != NULL) {
+		x->next = a->free_acts;
+		a->free_acts = x;
+	}
+	return -1;
 }
 
 /* Resumes the activation waiting under key, or starts one. */
