@@ -7,8 +7,10 @@
  * borrowed from (see pydecorator.c for which records). It is written
  * under a temporary name and renamed, never half-written: when a save is
  * due (every N calls, or once the period has passed, as pydecorator.c
- * decides at the end of a call), at exit (atexit) and at os._exit(),
- * which ends every child that multiprocessing forks. Its directory is
+ * decides at the end of a call; after every outermost call in a forked
+ * child or a process multiprocessing started, see
+ * fp__dsink_save_each_call), at exit (atexit) and at os._exit(), which
+ * ends every child that multiprocessing forks. Its directory is
  * created when missing (mkdir -p, mode 0777 less the umask); a failure to
  * create or write it is one line on stderr, once per process, and the
  * program goes on.
@@ -17,7 +19,6 @@
 
 #include <Python.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,9 @@ fp__dsink_t *fp__dsinks;
 fp_profile_t *fp__deco_own;
 fp_profile_t *fp__deco_borrowed;
 static int hooks_ready;
-static struct sigaction term_before;	/* SIGTERM's action before ours */
-static void (*term_trampoline)(int);	/* Python's C handler, ours on top */
-static int term_caught;			/* ours is set (in this process) */
+/* Whether this process writes its files after every outermost decorated
+ * call (see fp__dsink_save_each_call); -1 until decided. */
+static int each_call = -1;
 
 /* Returns non-zero when the pdata function f is one of the sink's. */
 static int
@@ -294,70 +295,45 @@ static PyMethodDef at_exit_def = {
 	"_fullprof_profile_at_exit", at_exit, METH_NOARGS, NULL
 };
 
-/* The SIGTERM handler (a Python one, so it runs in the main thread with
- * the GIL): writes every file with calls not yet saved, then gives the
- * signal to the action that was there before (by default the process
- * ends by SIGTERM, as it would have without the decorator; under the
- * launcher, its report is written first). */
-static PyObject *
-on_term(PyObject *self, PyObject *args)
+/* Returns non-zero when multiprocessing started this process (a Pool
+ * worker, whatever the start method): multiprocessing.parent_process() is
+ * not None. Such a process is ended by SIGTERM at any moment by
+ * Pool.terminate(). */
+static int
+started_by_multiprocessing(void)
 {
-	(void)self;
-	(void)args;
-	save_all();
-	sigaction(SIGTERM, &term_before, NULL);
-	raise(SIGTERM);
-	Py_RETURN_NONE;
+	PyObject *modules = PySys_GetObject("modules"), *mp, *parent;
+	int yes = 0;
+
+	if (modules == NULL || !PyDict_Check(modules) ||
+	    (mp = PyDict_GetItemString(modules, "multiprocessing")) == NULL)
+		return 0;
+	if ((parent = PyObject_CallMethod(mp, "parent_process", NULL)) != NULL) {
+		yes = parent != Py_None;
+		Py_DECREF(parent);
+	}
+	PyErr_Clear();
+	return yes;
 }
 
-static PyMethodDef on_term_def = {
-	"_fullprof_profile_on_sigterm", on_term, METH_VARARGS, NULL
-};
-
-/* Makes SIGTERM (how Pool.terminate() ends the workers) write the files
- * first, unless the program ignores it or handles it in Python itself:
- * a Python handler is set over the action found, which it hands the
- * signal on to. Outside the main thread, or on any failure, SIGTERM
- * keeps its action; no exception is left set. */
-static void
-catch_term(void)
+/* Returns non-zero when this process writes its files after every
+ * outermost decorated call: a forked child or a process multiprocessing
+ * started, which Pool.terminate() ends with SIGTERM, so figures kept for a
+ * later save would be lost. (A Python SIGTERM handler cannot be used to
+ * save them: a signal that comes just before a worker blocks on a
+ * multiprocessing lock is then never acted on, and the worker, and the
+ * pool's terminate(), hang.) Decided once per process, under the GIL. */
+int
+fp__dsink_save_each_call(void)
 {
-	PyObject *mod, *cur = NULL, *dfl = NULL, *fn = NULL, *r = NULL;
-	struct sigaction now, after;
+	if (each_call < 0) {
+		fp__saved_exc_t saved;
 
-	if (sigaction(SIGTERM, NULL, &now) != 0 ||
-	    (!(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_IGN))
-		return;
-	if (term_caught && !(now.sa_flags & SA_SIGINFO) &&
-	    now.sa_handler == term_trampoline)
-		return;		/* still ours */
-	if ((mod = PyImport_ImportModule("signal")) == NULL)
-		goto out;
-	cur = PyObject_CallMethod(mod, "getsignal", "i", SIGTERM);
-	dfl = PyObject_GetAttrString(mod, "SIG_DFL");
-	if (cur == NULL || dfl == NULL)
-		goto out;
-	/* SIG_DFL, or None: an action set in C (the launcher's). Once ours
-	 * is set, a forked child may have had its action reset under it. */
-	if (PyObject_RichCompareBool(cur, dfl, Py_EQ) != 1 && cur != Py_None &&
-	    !(term_caught && PyCFunction_Check(cur)))
-		goto out;
-	if ((fn = PyCFunction_New(&on_term_def, NULL)) == NULL)
-		goto out;
-	term_before = now;
-	if ((r = PyObject_CallMethod(mod, "signal", "iO", SIGTERM, fn)) == NULL)
-		goto out;
-	if (sigaction(SIGTERM, NULL, &after) == 0) {
-		term_trampoline = after.sa_handler;
-		term_caught = 1;
+		fp__exc_save(&saved);
+		each_call = started_by_multiprocessing();
+		fp__exc_restore(&saved);
 	}
-out:
-	PyErr_Clear();
-	Py_XDECREF(r);
-	Py_XDECREF(fn);
-	Py_XDECREF(dfl);
-	Py_XDECREF(cur);
-	Py_XDECREF(mod);
+	return each_call;
 }
 
 /* In a forked child: what the parent recorded is the parent's to write.
@@ -379,17 +355,11 @@ after_fork(void)
 		s->warned = 0;
 		s->last_save = fp__monotonic_ns();
 	}
-	if (term_caught) {
-		fp__saved_exc_t saved;
-
-		fp__exc_save(&saved);
-		catch_term();
-		fp__exc_restore(&saved);
-	}
+	each_call = 1;
 }
 
-/* Arranges the saves at exit and on SIGTERM and the clearing in a forked
- * child, once per process family; returns 0 or -1 with an exception
+/* Arranges the saves at exit and the clearing in a forked child, once per
+ * process family; returns 0 or -1 with an exception
  * set. */
 int
 fp__dsink_ready_hooks(void)
@@ -410,7 +380,6 @@ fp__dsink_ready_hooks(void)
 	if (fp__pyexit_on_fork_child(after_fork) != 0 ||
 	    fp__pyexit_on_os_exit(save_all, FP__PYEXIT_ORDER_DECORATOR) != 0)
 		return -1;
-	catch_term();
 	hooks_ready = 1;
 	return 0;
 }

@@ -54,4 +54,10 @@ void fp__dsink_save(fp__dsink_t *s);
  * exception set. */
 int fp__dsink_ready_hooks(void);
 
+/* Returns non-zero when this process writes its files after every
+ * outermost decorated call: a forked child, or a process multiprocessing
+ * started (Pool.terminate() ends those with SIGTERM at any moment).
+ * Needs the GIL. */
+int fp__dsink_save_each_call(void);
+
 #endif /* FP_PYDECORATOR_FILES_H */

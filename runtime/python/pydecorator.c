@@ -196,6 +196,8 @@ call_ends(profiled_t *self)
 	if (self->period > 0 && plain_depth == 0 &&
 	    fp__monotonic_ns() - self->sink->last_save >= self->period)
 		self->sink->due = 1;
+	if (plain_depth == 0 && fp__dsink_save_each_call())
+		self->sink->due = 1;
 	for (s = fp__dsinks; plain_depth == 0 && s != NULL; s = s->next) {
 		if (s->due)
 			fp__dsink_save(s);
@@ -612,10 +614,12 @@ PyDoc_STRVAR(profile_doc,
 "any process that runs it. Each process writes what it recorded to\n"
 "DIR/PREFIX<pid>.fprof (dir: the system's temporary directory by\n"
 "default, created when missing) when it ends (atexit; os._exit, which\n"
-"ends every multiprocessing child; SIGTERM, which Pool.terminate()\n"
-"sends, unless the program handles it), never half-written, and\n"
-"while calls go on: by default at most every 5 seconds, checked as a\n"
-"decorated call ends; save_every_seconds=S every S seconds instead (0:\n"
+"ends every multiprocessing child), never half-written, and while\n"
+"calls go on: by default at most every 5 seconds, checked as a\n"
+"decorated call ends, and after every outermost decorated call in a\n"
+"forked child or a process multiprocessing started (Pool.terminate()\n"
+"ends those with SIGTERM at any moment); save_every_seconds=S every S\n"
+"seconds instead (0:\n"
 "not by time); save_every_n_calls=N after every N calls of a function\n"
 "decorated with it (0: not by count; given alone, it turns the\n"
 "periodic saves off). Add the files up with\n"
