@@ -469,7 +469,12 @@ def cost_per_call():
         cost = (seen["decorated"] - seen["plain"]) * 1e6
         print("# decorator: %.2f us a call (plain call %.2f us)" %
               (cost, seen["plain"] * 1e6))
-        timing_check(cost < 100, "the decorator costs %.1f us a call" % cost)
+        # 3.11: about 5 us; 3.12 and 3.13 start and stop the frame hook at
+        # a higher price (144 us seen in CI on 3.12.1, still far below the
+        # millisecond of a save after every call that this replaced).
+        bound = 100 if sys.version_info < (3, 12) else 500
+        timing_check(cost < bound, "the decorator costs %.1f us a call" %
+                     cost)
         eq(counts(report(d, ["--prefix=cost_", d]), ["plain"]),
            {"plain": [25000, 25000]}, "every call recorded")
 

@@ -327,7 +327,15 @@ def forked_child_never_replaces_the_parents_file():
         doc = load(path)
         eq(doc["pid"], parent, "pid in the file")
         eq(row(doc, "work")["calls"], 8, "work calls")
-        # With -q the child prints nothing, as under python3.
+        # With -q the child prints nothing, as under python3; but 3.12 and
+        # later warn at fork() in a process with more than one OS thread,
+        # and fullprof's SIGTERM watcher is one (a known difference, in the
+        # README's caveats).
+        if sys.version_info >= (3, 12):
+            err = re.sub(r"\S*forker\.py:\d+: DeprecationWarning: This "
+                         r"process \(pid=\d+\) is multi-threaded, use of "
+                         r"fork\(\) may lead to deadlocks in the child\.\n"
+                         r"  pid = os\.fork\(\)\n", "", err)
         eq(err, "", "stderr with -q")
         rc, out, err = run(["-o", path, prog, "0", "wait"])
         eq(rc, 0, "exit status (stderr %r)" % err[-600:])

@@ -89,9 +89,14 @@ def burn_nap_cpu(interval):
         truth = json.load(f)["burn_cpu"]
     burn = row(doc, "burn")["total"]
     nap = find_row(doc, "nap")
-    approx(burn, truth, rel=0.25, abs_=0.02, what="burn's sampled CPU "
+    # On a busy machine a thread that holds the GIL is sometimes preempted,
+    # and its CPU then goes to where it waits for a CPU (a few % to nap,
+    # which takes the GIL back after each sleep); 25-35% off was seen in
+    # CI at 10ms on 3.12. The bias this guards against was far larger:
+    # burn 15% of its CPU, nap 90%.
+    approx(burn, truth, rel=0.4, abs_=0.02, what="burn's sampled CPU "
            "(its own thread_time() says %.3fs)" % truth)
-    check(nap is None or nap["total"] < 0.1 * truth,
+    check(nap is None or nap["total"] < 0.25 * truth,
           "nap (asleep) got %.3fs of CPU, burn used %.3fs" % (
               nap["total"] if nap else 0, truth))
 
