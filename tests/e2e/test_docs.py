@@ -33,7 +33,8 @@ README_COMMANDS = [
     "libpython3-dev check && autoreconf -fi && ./configure && make -j2 && "
     "./fullprof examples/burn.py",
     "apt-get install -y --no-install-recommends mandoc libxml2-utils "
-    "valgrind python3-yappi && make -j2 check",
+    "valgrind python3-yappi python3-greenlet python3-gevent && make -j2 "
+    "check",
 ]
 README_INTRO = "on a fresh Debian/Ubuntu machine, as root"
 
